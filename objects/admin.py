@@ -1,0 +1,137 @@
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from objects import imaging, services
+from objects.models import Category, ObjectImage, TraceObject
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ObjectImageForm(forms.ModelForm):
+    """An image row: a new row needs an upload, which is checked and processed on validation."""
+
+    upload = forms.FileField(
+        label=_("Image file"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG or WebP. The original stays private; public copies carry no metadata."
+        ),
+    )
+
+    class Meta:
+        model = ObjectImage
+        fields = ["upload", "alt_text", "position", "is_primary"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # Replacing a stored image would orphan its derivatives: add a new row instead.
+            self.fields["upload"].disabled = True
+            self.fields["upload"].help_text = _("To change the picture, add a new image.")
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if self.instance.pk is None and not upload and self.has_changed():
+            raise forms.ValidationError(_("Choose an image file to upload."))
+        self.processed = None
+        if upload:
+            try:
+                self.processed = imaging.process_upload(upload)
+            except imaging.ImageRejected as exc:
+                raise forms.ValidationError({"upload": str(exc)}) from None
+        return cleaned
+
+
+class ObjectImageInline(admin.TabularInline):
+    model = ObjectImage
+    form = ObjectImageForm
+    extra = 1
+    fields = ["preview", "upload", "alt_text", "position", "is_primary"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("Preview"))
+    def preview(self, image):
+        thumb = image.thumb if image.pk else None
+        if not thumb:
+            return "—"
+        return format_html(
+            '<img src="{}" width="160" alt="{}">',
+            thumb["url"],
+            image.alt or image.trace_object.title,
+        )
+
+
+@admin.register(TraceObject)
+class TraceObjectAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title", "category", "status", "published_at", "updated_at"]
+    list_filter = ["status", "category"]
+    search_fields = ["title", "question", "case_reference"]
+    date_hierarchy = "published_at"
+    list_select_related = ["category"]
+    inlines = [ObjectImageInline]
+    readonly_fields = ["reference", "published_at", "identified_at", "created_at", "updated_at"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["reference", "category", "title", "question", "description", "alt_text"]},
+        ),
+        (
+            _("Publication"),
+            {"fields": ["status", "published_at", "identified_at", "identification_note"]},
+        ),
+        (_("Internal"), {"fields": ["case_reference", "created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("reference"), ordering="number")
+    def reference(self, obj):
+        return obj.reference
+
+    def get_search_results(self, request, queryset, search_term):
+        # Editors paste the public reference ("TAO-0042"); match it by number.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip().upper()
+        if term.startswith("TAO-") and term[4:].isdigit():
+            results |= queryset.filter(number=int(term[4:]))
+        return results, may_have_duplicates
+
+    def save_model(self, request, obj, form, change):
+        services.object_save(obj=obj, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ObjectImage:
+            return super().save_formset(request, form, formset, change)
+        # The admin's change message reads these three lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for image_form in formset.deleted_forms:
+            if image_form.instance.pk:
+                formset.deleted_objects.append(image_form.instance)
+                image_form.instance.delete()
+        for image_form in formset.forms:
+            if not image_form.has_changed() or image_form in formset.deleted_forms:
+                continue
+            processed = getattr(image_form, "processed", None)
+            if image_form.instance.pk is None:
+                if processed:
+                    image = services.object_image_add(
+                        obj=form.instance,
+                        processed=processed,
+                        alt_text=image_form.cleaned_data.get("alt_text", ""),
+                        primary=image_form.cleaned_data.get("is_primary") or None,
+                    )
+                    formset.new_objects.append(image)
+                continue
+            services.object_image_update(
+                image=image_form.instance,
+                alt_text=image_form.cleaned_data["alt_text"],
+                position=image_form.cleaned_data["position"],
+                primary=image_form.cleaned_data["is_primary"],
+            )
+            formset.changed_objects.append((image_form.instance, image_form.changed_data))

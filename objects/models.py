@@ -1,0 +1,265 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+REFERENCE_PREFIX = "TAO-"
+
+
+def format_reference(number: int) -> str:
+    return f"{REFERENCE_PREFIX}{number:04d}"
+
+
+def public_storage():
+    return storages["public"]
+
+
+def private_storage():
+    return storages["private"]
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, help_text=_("Used in the gallery filter's URL.")
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers come first in the category list.")
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+
+class TraceObjectQuerySet(models.QuerySet):
+    def published(self):
+        """The only queryset public views may read: published and identified objects.
+
+        Drafts and withdrawn objects never pass this filter, so a public view that forgets
+        a condition still cannot leak one.
+        """
+        return self.filter(
+            status__in=[TraceObject.Status.PUBLISHED, TraceObject.Status.IDENTIFIED],
+            published_at__isnull=False,
+            published_at__lte=timezone.now(),
+        )
+
+    def identified(self):
+        return self.published().filter(status=TraceObject.Status.IDENTIFIED)
+
+    def for_cards(self):
+        """What a gallery card needs, in a fixed number of queries whatever the page size."""
+        return self.select_related("category").prefetch_related(
+            models.Prefetch(
+                "images",
+                queryset=ObjectImage.objects.filter(is_primary=True),
+                to_attr="primary_images",
+            )
+        )
+
+
+class TraceObject(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        IDENTIFIED = "identified", _("Identified")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    number = models.PositiveIntegerField(
+        _("number"),
+        unique=True,
+        editable=False,
+        help_text=_("Gives the public reference, e.g. 42 is TAO-0042. Never reused."),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="trace_objects", verbose_name=_("category")
+    )
+    title = models.CharField(
+        _("title"), max_length=120, help_text=_("Short and plain: what the object is.")
+    )
+    question = models.CharField(
+        _("question"),
+        max_length=300,
+        help_text=_("The one question asked of the public, e.g. “Where is this bag sold?”"),
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What is visible: colours, marks, text, size.")
+    )
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        help_text=_("Describes the image for people who cannot see it. Required."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("Set automatically when the object is first published."),
+    )
+    identified_at = models.DateTimeField(_("identified at"), null=True, blank=True)
+    identification_note = models.TextField(
+        _("public identification note"),
+        blank=True,
+        help_text=_("Shown on the object page once identified. Nothing that identifies a case."),
+    )
+    case_reference = models.CharField(
+        _("internal case reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("Internal only: never shown on any public page."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = TraceObjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-number"]
+        verbose_name = _("object")
+        verbose_name_plural = _("objects")
+        indexes = [
+            # The gallery: published objects, newest first.
+            models.Index(fields=["status", "-published_at"], name="object_status_published_idx"),
+        ]
+        constraints = [
+            # A public object must have a publication date, or published() would hide it.
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="object_public_has_published_at",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("objects:detail", kwargs={"number": self.number})
+
+    @property
+    def reference(self) -> str:
+        return format_reference(self.number) if self.number else "TAO-new"
+
+    @property
+    def is_identified(self) -> bool:
+        return self.status == self.Status.IDENTIFIED
+
+    @property
+    def is_new(self) -> bool:
+        if not self.published_at:
+            return False
+        return self.published_at >= timezone.now() - timedelta(days=settings.NEW_BADGE_DAYS)
+
+    @property
+    def primary_image(self):
+        """The primary image; uses the prefetch from for_cards() when present."""
+        if hasattr(self, "primary_images"):
+            return self.primary_images[0] if self.primary_images else None
+        return self.images.filter(is_primary=True).first()
+
+    def clean(self):
+        if self.status != self.Status.DRAFT and not self.alt_text.strip():
+            raise ValidationError({"alt_text": _("A published object needs alt text.")})
+
+
+class ObjectImage(models.Model):
+    """One image of an object: a private original and public derivatives made from it.
+
+    `renditions` lists the derivatives written by objects.imaging, each a dict with role
+    ("thumb", "large", "full"), name (in public storage), width, height, format and bytes.
+    """
+
+    trace_object = models.ForeignKey(
+        TraceObject, on_delete=models.CASCADE, related_name="images", verbose_name=_("object")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_primary = models.BooleanField(
+        _("primary"), default=False, help_text=_("Shown on the gallery card.")
+    )
+    original = models.FileField(_("original"), storage=private_storage, editable=False)
+    original_sha256 = models.CharField(max_length=64, editable=False)
+    renditions = models.JSONField(default=list, editable=False)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leave empty to use the object's alt text."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        constraints = [
+            # primary_image and the gallery card assume at most one primary image per object.
+            models.UniqueConstraint(
+                fields=["trace_object"],
+                condition=Q(is_primary=True),
+                name="objectimage_one_primary_per_object",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trace_object.reference} image {self.position}"
+
+    def rendition(self, role: str) -> dict | None:
+        for item in self.renditions:
+            if item["role"] == role:
+                return item
+        return None
+
+    def url(self, role: str) -> str:
+        item = self.rendition(role)
+        return public_storage().url(item["name"]) if item else ""
+
+    @property
+    def thumb(self):
+        return self._public("thumb")
+
+    @property
+    def large(self):
+        return self._public("large")
+
+    @property
+    def full(self):
+        return self._public("full")
+
+    def _public(self, role):
+        item = self.rendition(role)
+        if not item:
+            return None
+        return {**item, "url": public_storage().url(item["name"])}
+
+    @property
+    def alt(self) -> str:
+        return self.alt_text or self.trace_object.alt_text

@@ -1,0 +1,170 @@
+"""Writes to objects and their images. Views, the admin and commands call these; nothing else."""
+
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from objects import imaging
+from objects.models import Category, ObjectImage, TraceObject, private_storage, public_storage
+
+
+def _next_number() -> int:
+    return (TraceObject.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+def object_save(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> TraceObject:
+    """Save a new or edited object: numbers it, stamps who changed it and when it went public.
+
+    Two editors saving at once may pick the same number; the unique constraint catches it and
+    the save is retried with the next one.
+    """
+    if user is not None and user.is_authenticated:
+        if obj.pk is None:
+            obj.created_by = user
+        obj.updated_by = user
+    now = timezone.now()
+    if obj.status != TraceObject.Status.DRAFT and obj.published_at is None:
+        obj.published_at = now
+    if obj.status == TraceObject.Status.IDENTIFIED and obj.identified_at is None:
+        obj.identified_at = now
+    if obj.pk is not None:
+        obj.save()
+        return obj
+    for attempt in range(5):
+        obj.number = _next_number()
+        try:
+            with transaction.atomic():
+                obj.save()
+            return obj
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    return obj
+
+
+def object_create(
+    *,
+    category: Category,
+    title: str,
+    question: str,
+    alt_text: str,
+    description: str = "",
+    publish: bool = False,
+    user: AbstractBaseUser | None = None,
+) -> TraceObject:
+    obj = TraceObject(
+        category=category,
+        title=title,
+        question=question,
+        alt_text=alt_text,
+        description=description,
+        status=TraceObject.Status.PUBLISHED if publish else TraceObject.Status.DRAFT,
+    )
+    # The publication-date constraint is met by object_save, which stamps published_at.
+    obj.full_clean(exclude=["number"], validate_constraints=False)
+    return object_save(obj=obj, user=user)
+
+
+def object_image_add(
+    *,
+    obj: TraceObject,
+    processed: imaging.ProcessedImage,
+    alt_text: str = "",
+    primary: bool | None = None,
+) -> ObjectImage:
+    """Store a processed upload: original to private storage, derivatives to public storage.
+
+    Files are written before the row; if the row cannot be saved the files are removed again,
+    so no half-written image is ever visible. The first image of an object becomes primary.
+    """
+    private = private_storage()
+    public = public_storage()
+    # The original's name is random: an uploaded file name can carry a case detail.
+    original_name = private.save(
+        f"originals/{secrets.token_hex(16)}.{processed.original_ext}",
+        ContentFile(processed.original),
+    )
+    written = []
+    try:
+        renditions = []
+        for derivative in processed.derivatives:
+            if not public.exists(derivative.name):
+                written.append(public.save(derivative.name, ContentFile(derivative.content)))
+            renditions.append(
+                {
+                    "role": derivative.role,
+                    "name": derivative.name,
+                    "width": derivative.width,
+                    "height": derivative.height,
+                    "format": derivative.format,
+                    "bytes": len(derivative.content),
+                }
+            )
+        with transaction.atomic():
+            has_primary = obj.images.filter(is_primary=True).exists()
+            if primary is None:
+                primary = not has_primary
+            if primary and has_primary:
+                obj.images.filter(is_primary=True).update(is_primary=False)
+            last = obj.images.aggregate(p=Max("position"))["p"]
+            image = ObjectImage.objects.create(
+                trace_object=obj,
+                position=0 if last is None else last + 1,
+                is_primary=primary,
+                original=original_name,
+                original_sha256=processed.original_sha256,
+                renditions=renditions,
+                alt_text=alt_text,
+            )
+    except Exception:
+        private.delete(original_name)
+        for name in written:
+            public.delete(name)
+        raise
+    return image
+
+
+def object_image_update(
+    *, image: ObjectImage, alt_text: str, position: int, primary: bool
+) -> ObjectImage:
+    """Change an image's alt text, order or primary flag; making one primary demotes the other."""
+    with transaction.atomic():
+        if primary:
+            others = image.trace_object.images.filter(is_primary=True).exclude(pk=image.pk)
+            others.update(is_primary=False)
+        image.alt_text = alt_text
+        image.position = position
+        image.is_primary = primary
+        image.save(update_fields=["alt_text", "position", "is_primary"])
+    return image
+
+
+def object_import(
+    *,
+    image_file,
+    category: Category,
+    title: str,
+    question: str,
+    alt_text: str,
+    description: str = "",
+    publish: bool = False,
+    user: AbstractBaseUser | None = None,
+) -> TraceObject:
+    """Create an object with one image in one step; raises ImageRejected before writing anything."""
+    processed = imaging.process_upload(image_file)
+    with transaction.atomic():
+        obj = object_create(
+            category=category,
+            title=title,
+            question=question,
+            alt_text=alt_text,
+            description=description,
+            publish=publish,
+            user=user,
+        )
+        object_image_add(obj=obj, processed=processed)
+    return obj

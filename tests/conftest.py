@@ -1,0 +1,88 @@
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from tests.factories import make_category, make_object
+from tests.personas import make_editor, make_investigator, make_staff_without_permission
+
+_SKIPPED = {"postgres": 0, "redis": 0}
+
+
+def _postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def _redis() -> bool:
+    return settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+
+
+def pytest_collection_modifyitems(config, items):
+    available = {"postgres": _postgres(), "redis": _redis()}
+    for item in items:
+        for name, ok in available.items():
+            if item.get_closest_marker(name) and not ok:
+                _SKIPPED[name] += 1
+                item.add_marker(pytest.mark.skip(reason=f"needs {name}, which is not reachable"))
+
+
+def pytest_report_header(config):
+    engine = "PostgreSQL" if _postgres() else "SQLite"
+    cache_name = "Redis" if _redis() else "local memory"
+    return f"traceobject: database {engine}, cache {cache_name}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    for name, count in _SKIPPED.items():
+        if count:
+            terminalreporter.write_line(f"{count} tests skipped because {name} is not reachable.")
+
+
+def pytest_sessionstart(session):
+    if os.environ.get("REQUIRE_SERVICES") in {"1", "true", "yes"} and not (
+        _postgres() and _redis()
+    ):
+        raise pytest.UsageError("REQUIRE_SERVICES=1 but the suite is not on PostgreSQL and Redis.")
+    # The test settings put media under var/test (pyproject.toml); start each run empty.
+    if settings.VAR_DIR.name == "test":
+        shutil.rmtree(settings.VAR_DIR / "media", ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def category(db):
+    return make_category()
+
+
+@pytest.fixture
+def published(db):
+    return make_object(status="published")
+
+
+@pytest.fixture
+def editor(db):
+    return make_editor()
+
+
+@pytest.fixture
+def investigator(db):
+    return make_investigator()
+
+
+@pytest.fixture
+def staff_without_permission(db):
+    return make_staff_without_permission()
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -1,0 +1,89 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from traceobject.env import env_bool, env_int, env_list, env_str
+
+
+def _load_settings(**env):
+    """Import the settings in a fresh interpreter with exactly this environment."""
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import traceobject.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _load_settings(VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_short_secret_key_is_refused(tmp_path):
+    result = _load_settings(SECRET_KEY="short", VAR_DIR=str(tmp_path))
+    assert "SECRET_KEY must be at least 32 characters" in result.stderr
+
+
+def test_debug_generates_a_development_key_once_under_var(tmp_path):
+    first = _load_settings(DEBUG="1", VAR_DIR=str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+    _load_settings(DEBUG="1", VAR_DIR=str(tmp_path))
+    assert (tmp_path / "secret_key").read_text() == key
+    assert "['localhost', '127.0.0.1', '[::1]']" in first.stdout
+
+
+def test_a_bad_boolean_fails_loudly(tmp_path):
+    result = _load_settings(DEBUG="maybe", VAR_DIR=str(tmp_path))
+    assert "DEBUG must be one of" in result.stderr
+
+
+def test_a_bad_redis_url_fails_loudly(tmp_path):
+    result = _load_settings(DEBUG="1", REDIS_URL="localhost:6379", VAR_DIR=str(tmp_path))
+    assert "REDIS_URL must start with" in result.stderr
+
+
+def test_deploy_check_refuses_sqlite_and_empty_allowed_hosts(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    env.update(
+        SECRET_KEY="x" * 60, VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="traceobject.settings"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "traceobject.E001" in result.stderr and "traceobject.E002" in result.stderr
+
+
+def test_env_helpers(monkeypatch, tmp_path):
+    monkeypatch.setenv("X_INT", "12")
+    assert env_int("X_INT", 1) == 12
+    monkeypatch.setenv("X_INT", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="X_INT must be a whole number"):
+        env_int("X_INT", 1)
+    monkeypatch.setenv("X_INT", "-1")
+    with pytest.raises(ImproperlyConfigured, match="at least 0"):
+        env_int("X_INT", 1, minimum=0)
+    monkeypatch.setenv("X_LIST", " a.org, b.org ,,")
+    assert env_list("X_LIST") == ["a.org", "b.org"]
+    assert env_bool("X_UNSET_BOOL", True) is True
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("X_SECRET_FILE", str(secret))
+    assert env_str("X_SECRET") == "from-a-file"
+    monkeypatch.setenv("X_SECRET_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match="X_SECRET_FILE"):
+        env_str("X_SECRET")

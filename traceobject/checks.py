@@ -1,0 +1,27 @@
+"""Production checks, run by `manage.py check --deploy` and by gunicorn before it serves."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def production_settings(app_configs, **kwargs):
+    errors = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        errors.append(
+            Error(
+                "Production needs PostgreSQL: set DATABASE_URL=postgres://...",
+                hint="SQLite is for one-machine development and demos only.",
+                id="traceobject.E001",
+            )
+        )
+    if not settings.ALLOWED_HOSTS:
+        errors.append(
+            Error(
+                "ALLOWED_HOSTS is empty: set it to the site's host names.",
+                id="traceobject.E002",
+            )
+        )
+    if settings.DEBUG:
+        errors.append(Error("DEBUG must be off in production.", id="traceobject.E003"))
+    return errors

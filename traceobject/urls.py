@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from objects.views import healthz
+from traceobject.media import serve_public_media
+
+admin.site.site_header = "Trace an Object — back-office"
+admin.site.site_title = "Trace an Object"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("backoffice/", admin.site.urls),
+    path("", include("objects.urls")),
+]
+
+if settings.SERVE_PUBLIC_MEDIA and settings.MEDIA_URL.startswith("/"):
+    urlpatterns.append(
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_public_media)
+    )
