@@ -1,0 +1,53 @@
+# The words the README uses: `make run` and `make test`; the rest are for developers and CI.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+MANAGE := $(PY) manage.py
+
+.PHONY: run test lint format migrations-check check-deploy clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run               set up, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite)"
+	@echo "make test              the whole test suite (PostgreSQL and Redis when reachable)"
+	@echo "make lint              ruff check and format check"
+	@echo "make migrations-check  fail if a model change has no migration"
+
+$(PY):
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-installed: requirements.txt | $(PY)
+	$(PIP) install -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install -r requirements-dev.txt
+	@touch $@ $(VENV)/.run-installed
+
+# Development server on SQLite and local folders; a fresh demo login is printed every time.
+run: export DEBUG = 1
+run: $(VENV)/.run-installed
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) seed_demo
+	$(MANAGE) create_demo_login
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: $(VENV)/.dev-installed
+	$(PY) scripts/test.py $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: export DEBUG = 1
+migrations-check: $(VENV)/.dev-installed
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var/test .pytest_cache .ruff_cache
