@@ -93,16 +93,6 @@ def object_detail(request, number: int):
 
 
 @public_page
-def tip_soon(request, number: int):
-    """The tip form arrives with the tips issue; until then the link explains that."""
-    try:
-        obj = _published_or_gone(number)
-    except ObjectWithdrawn:
-        return _withdrawn(request)
-    return render(request, "objects/tip_soon.html", {"obj": obj})
-
-
-@public_page
 def identified(request):
     objects = TraceObject.objects.identified().for_cards().order_by("-identified_at", "-number")
     page = Paginator(objects, settings.GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -48,6 +48,8 @@ def pytest_sessionstart(session):
     # The test settings put media under var/test (pyproject.toml); start each run empty.
     if settings.VAR_DIR.name == "test":
         shutil.rmtree(settings.VAR_DIR / "media", ignore_errors=True)
+    # whitenoise warns about a missing STATIC_ROOT on every request otherwise.
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -71,3 +71,39 @@ def make_object(
         processed = imaging.process_upload(io.BytesIO(make_image_bytes(size=(640, 480))))
         services.object_image_add(obj=obj, processed=processed)
     return obj
+
+
+def tip_form_data(obj: TraceObject, *, shown_seconds_ago: float = 30, **overrides) -> dict:
+    """What a person's browser posts from the tip form, shown some seconds ago."""
+    import time
+
+    from tips import spam
+
+    data = {
+        "body": "I have seen this bag at a market stall in Utrecht, near the station.",
+        "country": "NL",
+        "place": "Vredenburg market",
+        "link": "",
+        "certainty": "think",
+        "contact": "",
+        "website": "",
+        "started": spam.issue_token(obj.number, at=time.time() - shown_seconds_ago),
+    }
+    data.update(overrides)
+    return data
+
+
+def make_tip(obj: TraceObject | None = None, **overrides):
+    """A stored tip and its receipt code, through the same service as the form."""
+    import secrets
+
+    from tips import services
+
+    obj = obj or make_object()
+    fields = {
+        "body": "It is sold in a shop in Lyon, rue de la République.",
+        "language": "en",
+        "submission_hash": secrets.token_hex(32),
+    }
+    fields.update(overrides)
+    return services.tip_create(obj=obj, **fields)

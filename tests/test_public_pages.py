@@ -42,7 +42,6 @@ def public_urls(db):
         published.get_absolute_url(),
         identified.get_absolute_url(),
         withdrawn.get_absolute_url(),
-        reverse("objects:tip", args=[published.number]),
         reverse("objects:identified"),
         reverse("objects:about"),
         reverse("objects:privacy"),

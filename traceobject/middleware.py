@@ -46,3 +46,27 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", self.PERMISSIONS)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than MAX_REQUEST_BYTES before anything reads it.
+
+    Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams any size of file upload to
+    disk; a declared Content-Length over the cap is answered 413 at once. Bodies without a
+    length are capped by the tip views' upload handler.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > settings.MAX_REQUEST_BYTES:
+            from django.shortcuts import render
+
+            limit_mb = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            return render(request, "413.html", {"limit_mb": limit_mb}, status=413)
+        return self.get_response(request)

@@ -19,27 +19,30 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 
 
-def _secret_key() -> str:
-    key = env_str("SECRET_KEY")
-    if key:
-        if len(key) < 32:
-            raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long")
-        return key
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it (50+ random characters) "
-            "or, for development only, DEBUG=1."
-        )
-    # Development only: a key generated once and kept under var/ so sessions survive restarts.
-    path = VAR_DIR / "secret_key"
+def _dev_secret(name: str, make) -> str:
+    """Development only: a secret generated once and kept under var/ so it survives restarts."""
+    path = VAR_DIR / name.lower()
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+def _required_secret(name: str, make, *, min_length: int = 32) -> str:
+    value = env_str(name)
+    if value:
+        if len(value) < min_length:
+            raise ImproperlyConfigured(f"{name} must be at least {min_length} characters long")
+        return value
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Set it (see .env.example) or, for development only, DEBUG=1."
+        )
+    return _dev_secret(name, make)
+
+
+SECRET_KEY = _required_secret("SECRET_KEY", lambda: secrets.token_urlsafe(50))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "traceobject.apps.TraceObjectConfig",
+    "django_countries",
     "objects",
     "tips",
 ]
@@ -60,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "traceobject.middleware.SecurityHeadersMiddleware",
+    "traceobject.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -208,6 +213,48 @@ if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGIN_URL = "admin:login"
+# A tip or follow-up form whose CSRF check fails is shown again with what was typed.
+CSRF_FAILURE_VIEW = "tips.views.csrf_failure"
+
+# --- Tips ---------------------------------------------------------------------------------------
+# Receipt codes are stored only as HMAC-SHA256(RECEIPT_KEY, code). Changing the key makes every
+# earlier code unreadable, so keep it as long as tipsters may come back.
+RECEIPT_KEY = _required_secret("RECEIPT_KEY", lambda: secrets.token_urlsafe(48))
+
+
+def _fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+# Contact details, photos and follow-up messages are encrypted with these Fernet keys (comma-
+# separated, newest first; older ones still decrypt). `manage.py rotate_tip_keys` re-encrypts.
+TIP_ENCRYPTION_KEYS = env_list("TIP_ENCRYPTION_KEYS") or (
+    [_dev_secret("TIP_ENCRYPTION_KEYS", _fernet_key)] if DEBUG else []
+)
+if not TIP_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "TIP_ENCRYPTION_KEYS is not set: generate one with "
+        "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
+    )
+
+# Rate limits ("count/period", period s, m, h or d). Per client, keyed by an HMAC of the client
+# address with a secret that lives only in the cache and changes every day; and for everyone.
+TIP_RATE_PER_CLIENT = env_str("TIP_RATE_PER_CLIENT", "10/h")
+TIP_RATE_GLOBAL = env_str("TIP_RATE_GLOBAL", "5000/h")
+FOLLOWUP_RATE_PER_CLIENT = env_str("FOLLOWUP_RATE_PER_CLIENT", "30/h")
+FOLLOWUP_RATE_GLOBAL = env_str("FOLLOWUP_RATE_GLOBAL", "20000/h")
+# A form sent faster than this after it was shown is from a bot (it gets a normal-looking reply).
+TIP_MIN_FILL_SECONDS = env_int("TIP_MIN_FILL_SECONDS", 3, minimum=0)
+# A tip form older than this asks the person to send it again (their text is kept).
+TIP_FORM_MAX_AGE = env_int("TIP_FORM_MAX_AGE", 2 * 24 * 3600, minimum=60)
+TIP_PHOTO_MAX_BYTES = env_int("TIP_PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Any request body larger than this is refused before it is read (413).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 24 * 1024 * 1024, minimum=1024)
+# django-ratelimit: if the cache is unreachable, let tips through rather than lose them.
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_HASH_ALGORITHM = "hashlib.sha256"
 
 GALLERY_PAGE_SIZE = env_int("GALLERY_PAGE_SIZE", 24, minimum=1)
 # Objects published within this many days get a "new" badge in the gallery.
@@ -221,17 +268,29 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60, minimum=0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_request": {"()": "traceobject.logging.DropRequestFilter"}},
+    "filters": {
+        "no_request": {"()": "traceobject.logging.DropRequestFilter"},
+        "no_header_values": {"()": "traceobject.logging.WithholdSecurityDetailsFilter"},
+    },
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["no_request"],
-        }
+        },
+        "security_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_request", "no_header_values"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Replaces Django's own "django" handler so each record is printed once, filtered.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Django's security messages quote request headers (Host, Origin, Referer).
+        "django.security": {"handlers": ["security_console"], "propagate": False},
         # runserver's request lines ("GET / HTTP/1.1" 200) carry no address; development only.
         "django.server": {"handlers": ["console"] if DEBUG else [], "propagate": False},
     },

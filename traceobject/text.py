@@ -3,7 +3,21 @@ import unicodedata
 
 # C0/C1 controls except tab and newline, plus the bidi embedding/override/isolate characters that
 # can make text display differently from what it contains (Trojan Source style).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Invisible marks that keyboards insert on their own (left-to-right/right-to-left marks, BOM):
+# harmless, removed without a word.
+_MARKS = re.compile("[\u200e\u200f\ufeff]")
+
+
+def _normalise(value: str, multiline: bool) -> str:
+    value = unicodedata.normalize("NFC", value or "").replace("\r\n", "\n").replace("\r", "\n")
+    if not multiline:
+        value = value.replace("\n", " ").replace("\t", " ")
+    return _MARKS.sub("", value)
+
+
+def has_unsafe_characters(value: str) -> bool:
+    return bool(_UNSAFE.search(value or ""))
 
 
 def clean_text(value: str, *, multiline: bool = True) -> str:
@@ -11,7 +25,4 @@ def clean_text(value: str, *, multiline: bool = True) -> str:
 
     CR/LF pairs become LF; in single-line fields every line break becomes a space.
     """
-    value = unicodedata.normalize("NFC", value or "").replace("\r\n", "\n").replace("\r", "\n")
-    if not multiline:
-        value = value.replace("\n", " ").replace("\t", " ")
-    return _UNSAFE.sub("", value).strip()
+    return _UNSAFE.sub("", _normalise(value, multiline)).strip()

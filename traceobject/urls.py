@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
+
+from objects.converters import ReferenceConverter
 
 from objects.views import healthz
 from traceobject.media import serve_public_media
@@ -8,10 +10,13 @@ from traceobject.media import serve_public_media
 admin.site.site_header = "Trace an Object — back-office"
 admin.site.site_title = "Trace an Object"
 
+register_converter(ReferenceConverter, "ref")
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("backoffice/", admin.site.urls),
     path("", include("objects.urls")),
+    path("", include("tips.urls")),
 ]
 
 if settings.SERVE_PUBLIC_MEDIA and settings.MEDIA_URL.startswith("/"):

@@ -1,0 +1,127 @@
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tips import crypto, services
+from tips.models import Tip, TipMessage
+from tests.factories import make_tip
+
+URL = reverse("tips:follow_up")
+
+
+def _body(response):
+    # The CSRF token differs per response; everything else must be comparable.
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+@pytest.mark.django_db
+def test_the_page_asks_for_the_code_and_never_puts_it_in_a_url(client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'method="post"' in body and 'name="code"' in body
+    assert "get" not in re.findall(r'<form method="(\w+)"', body)
+
+
+@pytest.mark.django_db
+def test_a_wrong_code_reads_the_same_as_a_right_one_with_nothing_new(client, investigator):
+    receipt = make_tip()
+    with CaptureQueriesContext(connection) as right_queries:
+        right = client.post(URL, {"code": receipt.code})
+    with CaptureQueriesContext(connection) as wrong_queries:
+        wrong = client.post(URL, {"code": "K7QM-2XWD-9FHT-4RBN"})
+    assert right.status_code == wrong.status_code == 200
+    assert "Nothing new" in _body(right)
+    assert _body(right) == _body(wrong)
+    assert len(right_queries) == len(wrong_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (Tip.Status.IN_REVIEW, "Being looked at"),
+        (Tip.Status.DUPLICATE, "Being looked at"),
+        (Tip.Status.FORWARDED, "Passed on"),
+        (Tip.Status.SPAM, "Closed"),
+        (Tip.Status.CLOSED, "Closed"),
+    ],
+)
+def test_the_state_is_told_in_plain_words_and_nothing_more(client, status, words):
+    receipt = make_tip()
+    Tip.objects.filter(pk=receipt.tip.pk).update(status=status)
+    body = client.post(URL, {"code": receipt.code}).content.decode()
+    assert words in body
+    # The triage vocabulary stays inside the back-office.
+    for triage_word in ("In review", "Useful", "Spam", "Duplicate", "Forwarded"):
+        assert triage_word.lower() not in body.lower()
+
+
+@pytest.mark.django_db
+def test_the_code_is_accepted_in_any_case_with_spaces(client):
+    receipt = make_tip()
+    Tip.objects.filter(pk=receipt.tip.pk).update(status=Tip.Status.FORWARDED)
+    typed = receipt.code.lower().replace("-", " ").replace("0", "o")
+    assert "Passed on" in client.post(URL, {"code": typed}).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_question_appears_and_the_answer_is_stored_encrypted(client, investigator):
+    receipt = make_tip()
+    services.tip_ask(tip=receipt.tip, user=investigator, body="Which shop exactly? What street?")
+    page = client.post(URL, {"code": receipt.code}).content.decode()
+    assert "Which shop exactly? What street?" in page
+    assert "Question from an investigator" in page and 'name="answer"' in page
+    response = client.post(URL, {"code": receipt.code, "answer": "The one on Main Street 4"})
+    assert response.status_code == 200
+    assert "your answer was received" in response.content.decode()
+    answer = TipMessage.objects.get(author=TipMessage.Author.TIPSTER)
+    assert answer.tip == receipt.tip and answer.staff_user is None
+    assert b"Main Street" not in bytes(answer.body_encrypted)
+    assert crypto.decrypt_text(answer.body_encrypted) == "The one on Main Street 4"
+    assert answer.created_at.minute == 0
+    assert "The one on Main Street 4" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_answer_without_a_question_stores_nothing(client):
+    receipt = make_tip()
+    response = client.post(URL, {"code": receipt.code, "answer": "Unprompted extra"})
+    assert response.status_code == 200
+    assert not TipMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_answer_with_a_wrong_code_stores_nothing(client, investigator):
+    receipt = make_tip()
+    services.tip_ask(tip=receipt.tip, user=investigator, body="Which shop?")
+    client.post(URL, {"code": "K7QM-2XWD-9FHT-4RBN", "answer": "Guessing a code"})
+    assert TipMessage.objects.filter(author="tipster").count() == 0
+
+
+@pytest.mark.django_db
+def test_an_invalid_answer_keeps_the_text(client, investigator):
+    receipt = make_tip()
+    services.tip_ask(tip=receipt.tip, user=investigator, body="Which shop?")
+    response = client.post(URL, {"code": receipt.code, "answer": "x" * 5001})
+    assert response.status_code == 400
+    assert "x" * 5001 in response.content.decode()
+    assert not TipMessage.objects.filter(author="tipster").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "code",
+    ["", "K7QM", "K7QM-2XWD-9FHT-4RBN-EXTRA", "ÄÖÜ!-????-????-????", "U" * 16, "A" * 10_000,
+     "K7QM\x00-2XWD-9FHT-4RBN"],
+)
+def test_a_code_of_the_wrong_shape_is_a_clear_400(client, code):
+    make_tip()
+    response = client.post(URL, {"code": code})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "A code has 16 letters and digits" in body or "This field is required" in body \
+        or "at most 64 characters" in body or "Null characters are not allowed" in body

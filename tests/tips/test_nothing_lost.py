@@ -1,0 +1,75 @@
+"""Invariant 4: a tip that got a receipt is stored; one that could not be stored keeps its text."""
+
+import pytest
+from django.db import OperationalError, connection
+from django.urls import reverse
+
+from tips.models import Tip
+from tests.factories import tip_form_data
+
+
+def _fail_inserts_into_tips(execute, sql, params, many, context):
+    if sql.lstrip().upper().startswith("INSERT") and "tips_tip" in sql:
+        raise OperationalError("server closed the connection unexpectedly")
+    return execute(sql, params, many, context)
+
+
+@pytest.mark.django_db
+def test_a_failing_database_gives_a_503_that_keeps_everything_typed(client, published):
+    data = tip_form_data(
+        published, body="Seen in a hotel in Porto, room 12", contact="ask for Ana", place="Porto"
+    )
+    with connection.execute_wrapper(_fail_inserts_into_tips):
+        response = client.post(reverse("tips:form", args=[published.number]), data)
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "was not sent yet" in body
+    for typed in ("Seen in a hotel in Porto, room 12", "ask for Ana", "Porto"):
+        assert typed in body
+    assert 'value="NL" selected' in body
+    assert "receipt-code" not in body
+    assert not Tip.objects.exists()
+    # Sending again once the database is back stores the tip.
+    resend = {k: v for k, v in data.items() if k != "started"}
+    resend["started"] = tip_form_data(published)["started"]
+    assert client.post(reverse("tips:form", args=[published.number]), resend).status_code == 200
+    assert Tip.objects.get().body == "Seen in a hotel in Porto, room 12"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_database_gives_a_503_that_keeps_the_text(client, published):
+    data = tip_form_data(published, body="Typed while the database was down")
+    saved = dict(connection.settings_dict)
+    connection.close()
+    if connection.vendor == "sqlite":
+        connection.settings_dict["NAME"] = "/nonexistent/dir/db.sqlite3"
+    else:
+        connection.settings_dict["PORT"] = "1"  # nothing listens there
+    try:
+        response = client.post(reverse("tips:form", args=[published.number]), data)
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+    assert response.status_code == 503
+    assert "Typed while the database was down" in response.content.decode()
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_photo_file_is_removed_when_the_row_cannot_be_stored(client, published, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import make_image_bytes
+
+    tips_dir = settings.MEDIA_PRIVATE_ROOT / "tips"
+    before = set(tips_dir.glob("*")) if tips_dir.exists() else set()
+    photo = SimpleUploadedFile("p.jpg", make_image_bytes(), "image/jpeg")
+    with connection.execute_wrapper(_fail_inserts_into_tips):
+        response = client.post(
+            reverse("tips:form", args=[published.number]), tip_form_data(published, photo=photo)
+        )
+    assert response.status_code == 503
+    assert "attach it again" in response.content.decode()
+    after = set(tips_dir.glob("*")) if tips_dir.exists() else set()
+    assert after == before

@@ -1,0 +1,164 @@
+from django import forms
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from objects import imaging
+from tips import receipts
+from tips.models import Tip
+from tips.photos import sanitise_photo
+from traceobject.text import clean_text, has_unsafe_characters
+
+
+class SafeTextForm(forms.Form):
+    """A form whose text fields refuse invisible control and bidi-override characters.
+
+    The characters are removed from what is shown back, and the field gets an error, so the
+    person sees exactly the text that would be stored and sends it again with one click.
+    """
+
+    multiline_fields: tuple[str, ...] = ()
+    singleline_fields: tuple[str, ...] = ()
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.unsafe = set()
+        if data is not None:
+            data = data.copy()
+            for name in (*self.multiline_fields, *self.singleline_fields):
+                value = data.get(name)
+                if isinstance(value, str) and has_unsafe_characters(value):
+                    self.unsafe.add(name)
+                    data[name] = clean_text(value, multiline=name in self.multiline_fields)
+        super().__init__(data, *args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.unsafe:
+            self.add_error(
+                name,
+                _(
+                    "This contained invisible control characters. We removed them: "
+                    "please check the text and send it again."
+                ),
+            )
+        for name in (*self.multiline_fields, *self.singleline_fields):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = clean_text(cleaned[name], multiline=name in self.multiline_fields)
+        return cleaned
+
+
+class TipForm(SafeTextForm):
+    multiline_fields = ("body", "contact")
+    singleline_fields = ("place", "link")
+
+    body = forms.CharField(
+        label=_("What do you know about this object?"),
+        help_text=_(
+            "For example: where you have seen it, where it is sold, what it is called. "
+            "Please do not include your name unless you want to."
+        ),
+        min_length=10,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    country = forms.ChoiceField(
+        label=_("Country where it is from or sold"),
+        required=False,
+        choices=[],
+    )
+    place = forms.CharField(
+        label=_("Place, shop or brand"),
+        required=False,
+        max_length=200,
+    )
+    link = forms.URLField(
+        label=_("A link where the object can be seen"),
+        help_text=_("Investigators read it as text; this site never opens it."),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    certainty = forms.ChoiceField(
+        label=_("How sure are you?"),
+        required=False,
+        choices=[("", _("Not sure / rather not say")), *Tip.Certainty.choices],
+        widget=forms.RadioSelect,
+    )
+    contact = forms.CharField(
+        label=_("Contact details (optional)"),
+        help_text=_(
+            "Leave this empty to stay anonymous. If you fill it in, investigators may contact "
+            "you; it is stored encrypted and only a few of them can read it."
+        ),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    photo = forms.FileField(
+        label=_("A photo (optional)"),
+        help_text=_(
+            "JPEG, PNG, WebP or HEIC, at most 10 MB. We remove location and camera details "
+            "from it before it is stored."
+        ),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}),
+    )
+    # Honeypot: hidden from people (and screen readers), filled in by naive bots.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("I don't know / not sure")), *countries]
+        self.photo_jpeg = None
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        if upload:
+            try:
+                self.photo_jpeg = sanitise_photo(upload)
+            except imaging.ImageRejected as exc:
+                raise forms.ValidationError(
+                    _("%(reason)s Please attach the photo again, or send the tip without it."),
+                    params={"reason": str(exc)},
+                ) from None
+        return None  # the upload itself is never kept, only the sanitised JPEG
+
+
+class ReceiptCodeField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("Your receipt code"),
+            help_text=_("16 letters and digits, like K7QM-2XWD-9FHT-4RBN."),
+            max_length=64,
+            **kwargs,
+        )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if receipts.normalise(value) is None:
+            raise forms.ValidationError(
+                _("That is not a receipt code. A code has 16 letters and digits, "
+                  "like K7QM-2XWD-9FHT-4RBN."),
+                code="shape",
+            )
+        return value
+
+
+class FollowUpForm(forms.Form):
+    code = ReceiptCodeField(widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                          "autocapitalize": "characters",
+                                                          "spellcheck": "false"}))
+
+
+class AnswerForm(SafeTextForm):
+    multiline_fields = ("answer",)
+
+    code = ReceiptCodeField(widget=forms.HiddenInput)
+    answer = forms.CharField(
+        label=_("Your answer"),
+        min_length=2,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

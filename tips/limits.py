@@ -1,0 +1,92 @@
+"""Rate limits that never learn who a client is.
+
+The per-client key is HMAC-SHA256 of the client address with a random secret that exists only in
+the cache (Redis in production, shared by all nodes) and is replaced every day. The address itself
+is never stored; yesterday's keys cannot be recomputed once yesterday's secret has expired, and
+hashing candidate addresses without the secret gets nowhere.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import logging
+import secrets
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django_ratelimit.core import is_ratelimited
+
+log = logging.getLogger(__name__)
+
+# The secret lives a little longer than its day so the last windows of the day still count.
+_SECRET_TTL = 26 * 3600
+# Used only while the cache is unreachable: limits are then per process, never stored.
+_FALLBACK_SECRET = secrets.token_hex(32)
+
+
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or the X-Forwarded-For hop a trusted proxy added.
+
+    With TRUSTED_PROXY_COUNT = N, the N-th address from the right of X-Forwarded-For is the one
+    the outermost trusted proxy saw; everything left of it is what the client claimed.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= proxies:
+            address = hops[-proxies]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "unknown"
+    if ip.version == 6:
+        # One client usually holds a whole /64; limit the network, not each address in it.
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(ip)
+
+
+def _daily_secret() -> str:
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    key = f"ratelimit-secret:{day}"
+    try:
+        secret = cache.get(key)
+        if secret is None:
+            cache.add(key, secrets.token_hex(32), timeout=_SECRET_TTL)
+            secret = cache.get(key)
+    except Exception:  # the cache being down must not stop a tip
+        log.warning("rate-limit secret: cache unreachable, using a per-process secret")
+        secret = None
+    return secret or _FALLBACK_SECRET
+
+
+def client_key(group: str, request) -> str:
+    address = client_address(request)
+    return hmac.new(_daily_secret().encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def _everyone(group: str, request) -> str:
+    return "everyone"
+
+
+def over_limit(request, *, group: str, per_client: str, overall: str) -> bool:
+    """Count this POST against the client's and everyone's limit; True if either is exceeded.
+
+    A cache failure lets the request through (RATELIMIT_FAIL_OPEN): losing a real tip is worse
+    than a few minutes without limits.
+    """
+    try:
+        if is_ratelimited(
+            request, group=f"{group}-client", key=client_key, rate=per_client,
+            method="POST", increment=True,
+        ):
+            return True
+        return is_ratelimited(
+            request, group=f"{group}-all", key=_everyone, rate=overall,
+            method="POST", increment=True,
+        )
+    except Exception:
+        log.warning("rate limit %s: cache unreachable, request let through", group)
+        return False

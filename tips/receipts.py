@@ -1,0 +1,42 @@
+"""Receipt codes: what a tipster keeps to come back, anonymously.
+
+16 characters from Crockford's base32 alphabet (no I, L, O or U, which are easily misread):
+80 bits from the operating system's CSPRNG, grouped in fours for reading aloud. Only an HMAC
+of the code with RECEIPT_KEY is stored, so neither the database nor a backup holds the code.
+"""
+
+import re
+import secrets
+
+from django.conf import settings
+
+from tips.crypto import keyed_hash
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+LENGTH = 16
+GROUP = 4
+# Tolerant input: any case, spaces or dashes anywhere, O for 0 and I/L for 1.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
+_CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
+SHAPE = re.compile(f"^[{ALPHABET}]{{{LENGTH}}}$")
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    return "-".join(raw[i : i + GROUP] for i in range(0, LENGTH, GROUP))
+
+
+def normalise(code: str) -> str | None:
+    """The canonical 16 characters of a typed code, or None if it cannot be one."""
+    if len(code) > 64:
+        return None
+    raw = _SEPARATORS.sub("", code).upper().translate(_CONFUSABLE)
+    return raw if SHAPE.match(raw) else None
+
+
+def code_hash(code: str) -> str:
+    """The stored form of a code. Raises ValueError for something that is not a code."""
+    raw = normalise(code)
+    if raw is None:
+        raise ValueError("not a receipt code")
+    return keyed_hash(raw, key=settings.RECEIPT_KEY)

@@ -1,0 +1,166 @@
+"""Writes and reads of tips. Views call these; the receipt is shown only after commit."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from objects.models import TraceObject, private_storage
+from tips import crypto, receipts
+from tips.models import Tip, TipMessage
+
+
+class TipsClosed(Exception):
+    """The object no longer takes tips (identified or withdrawn)."""
+
+
+class AlreadyReceived(Exception):
+    """This very form was sent before: the tip exists, a second one is not made."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    tip: Tip
+    code: str
+
+
+def _this_hour():
+    # Rounded down to the hour so the time cannot be matched against a proxy or network log.
+    return timezone.now().replace(minute=0, second=0, microsecond=0)
+
+
+def tip_create(
+    *,
+    obj: TraceObject,
+    body: str,
+    language: str,
+    submission_hash: str,
+    country: str = "",
+    place: str = "",
+    link: str = "",
+    certainty: str = "",
+    contact: str = "",
+    photo_jpeg: bytes | None = None,
+) -> Receipt:
+    """Store a tip in one transaction and return its receipt code (which is stored only hashed).
+
+    The encrypted photo is written first and removed again if the row cannot be stored, so a
+    failure leaves nothing behind.
+    """
+    if obj.status != TraceObject.Status.PUBLISHED:
+        raise TipsClosed
+    code = receipts.new_code()
+    photo_name = ""
+    if photo_jpeg:
+        photo_name = private_storage().save(
+            f"tips/{secrets.token_hex(16)}.jpg.fernet", ContentFile(crypto.encrypt(photo_jpeg))
+        )
+    try:
+        with transaction.atomic():
+            tip = Tip.objects.create(
+                trace_object=obj,
+                body=body,
+                country=country,
+                place=place,
+                link=link,
+                certainty=certainty,
+                contact_encrypted=crypto.encrypt_text(contact),
+                photo_name=photo_name,
+                language=language[:12],
+                receipt_hash=receipts.code_hash(code),
+                submission_hash=submission_hash,
+                received_at=_this_hour(),
+            )
+    except IntegrityError:
+        if photo_name:
+            private_storage().delete(photo_name)
+        if Tip.objects.filter(submission_hash=submission_hash).exists():
+            raise AlreadyReceived from None
+        raise
+    except Exception:
+        if photo_name:
+            private_storage().delete(photo_name)
+        raise
+    return Receipt(tip=tip, code=code)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What the tipster's follow-up page shows. Empty for a wrong code and for nothing new."""
+
+    tip: Tip | None
+    state: str
+    thread: list[tuple[str, str, object]]
+
+    @property
+    def nothing_new(self) -> bool:
+        return self.tip is None or (self.state == "received" and not self.thread)
+
+    @property
+    def has_question(self) -> bool:
+        return any(author == TipMessage.Author.INVESTIGATOR for author, _, _ in self.thread)
+
+
+# What a tipster is told about their tip: four plain states, nothing of the triage itself.
+PUBLIC_STATE = {
+    Tip.Status.NEW: "received",
+    Tip.Status.IN_REVIEW: "being_looked_at",
+    Tip.Status.USEFUL: "being_looked_at",
+    Tip.Status.DUPLICATE: "being_looked_at",
+    Tip.Status.FORWARDED: "passed_on",
+    Tip.Status.NOT_USEFUL: "closed",
+    Tip.Status.SPAM: "closed",
+    Tip.Status.CLOSED: "closed",
+}
+
+
+def tip_follow_up(*, code: str) -> FollowUp:
+    """Look a tip up by its receipt code.
+
+    A wrong code runs the same two queries as a right one (the second on an id that matches
+    nothing), so the answer takes the same time and, where there is nothing new, reads the same.
+    """
+    tip = Tip.objects.filter(receipt_hash=receipts.code_hash(code)).first()
+    messages = list(TipMessage.objects.filter(tip_id=tip.pk if tip else -1))
+    if tip is None:
+        return FollowUp(tip=None, state="received", thread=[])
+    thread = [(m.author, crypto.decrypt_text(m.body_encrypted), m.created_at) for m in messages]
+    return FollowUp(tip=tip, state=PUBLIC_STATE[tip.status], thread=thread)
+
+
+def tip_answer(*, code: str, body: str) -> TipMessage | None:
+    """The tipster's answer to a question; None (and nothing stored) when there is no question."""
+    follow_up = tip_follow_up(code=code)
+    if follow_up.tip is None or not follow_up.has_question or follow_up.state == "closed":
+        return None
+    return TipMessage.objects.create(
+        tip=follow_up.tip,
+        author=TipMessage.Author.TIPSTER,
+        body_encrypted=crypto.encrypt_text(body),
+        created_at=_this_hour(),
+    )
+
+
+def tip_ask(*, tip: Tip, user: AbstractBaseUser, body: str) -> TipMessage:
+    """An investigator's question, shown to the tipster on the follow-up page."""
+    return TipMessage.objects.create(
+        tip=tip,
+        author=TipMessage.Author.INVESTIGATOR,
+        body_encrypted=crypto.encrypt_text(body),
+        staff_user=user,
+        created_at=timezone.now(),
+    )
+
+
+def tip_contact(*, tip: Tip) -> str:
+    return crypto.decrypt_text(tip.contact_encrypted)
+
+
+def tip_photo(*, tip: Tip) -> bytes | None:
+    if not tip.photo_name:
+        return None
+    with private_storage().open(tip.photo_name) as fh:
+        return crypto.decrypt(fh.read())

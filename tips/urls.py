@@ -1,0 +1,10 @@
+from django.urls import path
+
+from tips import views
+
+app_name = "tips"
+
+urlpatterns = [
+    path("objects/<ref:number>/tip/", views.tip_form, name="form"),
+    path("follow-up/", views.follow_up, name="follow_up"),
+]
