@@ -26,6 +26,25 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_tip_secrets(tmp_path):
+    result = _load_settings(SECRET_KEY="s" * 50, VAR_DIR=str(tmp_path))
+    assert "RECEIPT_KEY is not set" in result.stderr
+    result = _load_settings(SECRET_KEY="s" * 50, RECEIPT_KEY="r" * 50, VAR_DIR=str(tmp_path))
+    assert "TIP_ENCRYPTION_KEYS is not set" in result.stderr
+
+
+def test_a_bad_tip_encryption_key_is_refused_when_used():
+    from django.test import override_settings
+
+    from tips import crypto
+
+    with (
+        override_settings(TIP_ENCRYPTION_KEYS=["not-a-fernet-key"]),
+        pytest.raises(ImproperlyConfigured, match="Fernet keys"),
+    ):
+        crypto.encrypt(b"x")
+
+
 def test_a_short_secret_key_is_refused(tmp_path):
     result = _load_settings(SECRET_KEY="short", VAR_DIR=str(tmp_path))
     assert "SECRET_KEY must be at least 32 characters" in result.stderr
@@ -55,7 +74,11 @@ def test_a_bad_redis_url_fails_loudly(tmp_path):
 def test_deploy_check_refuses_sqlite_and_empty_allowed_hosts(tmp_path):
     env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
     env.update(
-        SECRET_KEY="x" * 60, VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="traceobject.settings"
+        SECRET_KEY="x" * 60,
+        RECEIPT_KEY="r" * 60,
+        TIP_ENCRYPTION_KEYS=os.environ["TIP_ENCRYPTION_KEYS"],
+        VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="traceobject.settings",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],

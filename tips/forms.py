@@ -102,7 +102,9 @@ class TipForm(SafeTextForm):
             "from it before it is stored."
         ),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}
+        ),
     )
     # Honeypot: hidden from people (and screen readers), filled in by naive bots.
     website = forms.CharField(required=False, label=_("Leave this field empty"))
@@ -139,17 +141,21 @@ class ReceiptCodeField(forms.CharField):
         value = super().clean(value)
         if receipts.normalise(value) is None:
             raise forms.ValidationError(
-                _("That is not a receipt code. A code has 16 letters and digits, "
-                  "like K7QM-2XWD-9FHT-4RBN."),
+                _(
+                    "That is not a receipt code. A code has 16 letters and digits, "
+                    "like K7QM-2XWD-9FHT-4RBN."
+                ),
                 code="shape",
             )
         return value
 
 
 class FollowUpForm(forms.Form):
-    code = ReceiptCodeField(widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                          "autocapitalize": "characters",
-                                                          "spellcheck": "false"}))
+    code = ReceiptCodeField(
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        )
+    )
 
 
 class AnswerForm(SafeTextForm):

@@ -79,13 +79,21 @@ def over_limit(request, *, group: str, per_client: str, overall: str) -> bool:
     """
     try:
         if is_ratelimited(
-            request, group=f"{group}-client", key=client_key, rate=per_client,
-            method="POST", increment=True,
+            request,
+            group=f"{group}-client",
+            key=client_key,
+            rate=per_client,
+            method="POST",
+            increment=True,
         ):
             return True
         return is_ratelimited(
-            request, group=f"{group}-all", key=_everyone, rate=overall,
-            method="POST", increment=True,
+            request,
+            group=f"{group}-all",
+            key=_everyone,
+            rate=overall,
+            method="POST",
+            increment=True,
         )
     except Exception:
         log.warning("rate limit %s: cache unreachable, request let through", group)

@@ -39,9 +39,7 @@ class Tip(models.Model):
     link = models.URLField(
         _("link"), max_length=500, blank=True, help_text=_("Shown as text; never fetched.")
     )
-    certainty = models.CharField(
-        _("how sure"), max_length=8, choices=Certainty.choices, blank=True
-    )
+    certainty = models.CharField(_("how sure"), max_length=8, choices=Certainty.choices, blank=True)
     contact_encrypted = models.BinaryField(_("contact details (encrypted)"), blank=True)
     photo_name = models.CharField(
         _("photo (encrypted, private storage)"), max_length=200, blank=True, editable=False

@@ -84,12 +84,14 @@ def tip_form(request, number: int):
             per_client=settings.TIP_RATE_PER_CLIENT,
             overall=settings.TIP_RATE_GLOBAL,
         ):
-            return _render_form(request, number, obj, TipForm(request.POST), status=429,
-                                problem="limited")
+            return _render_form(
+                request, number, obj, TipForm(request.POST), status=429, problem="limited"
+            )
         check = spam.check_token(request.POST.get("started", ""), number)
         if check.verdict in (spam.Verdict.FORGED, spam.Verdict.EXPIRED):
-            return _render_form(request, number, obj, TipForm(request.POST), status=400,
-                                problem="expired")
+            return _render_form(
+                request, number, obj, TipForm(request.POST), status=400, problem="expired"
+            )
         if check.verdict is spam.Verdict.TOO_FAST or request.POST.get("website"):
             # A bot: it sees a receipt like anyone else's, and nothing is stored.
             return _receipt(request, receipts.new_code(), obj)
@@ -114,13 +116,15 @@ def tip_form(request, number: int):
         return _closed(request, obj, request.POST.get("body", ""))
     except DatabaseError:
         log.exception("tip not stored: database error")
-        return _render_form(request, number, obj, TipForm(request.POST), status=503,
-                            problem="unavailable")
+        return _render_form(
+            request, number, obj, TipForm(request.POST), status=503, problem="unavailable"
+        )
     return _receipt(request, receipt.code, obj)
 
 
-def _follow_up_page(request, *, form=None, result=None, answer_form=None, answered=False,
-                    status=200, problem=None):
+def _follow_up_page(
+    request, *, form=None, result=None, answer_form=None, answered=False, status=200, problem=None
+):
     context = {
         "form": form or FollowUpForm(),
         "result": result,
@@ -151,13 +155,19 @@ def follow_up(request):
         per_client=settings.FOLLOWUP_RATE_PER_CLIENT,
         overall=settings.FOLLOWUP_RATE_GLOBAL,
     ):
-        return _follow_up_page(request, form=FollowUpForm(), status=429, problem="limited",
-                               answer_form=form if answering else None)
+        return _follow_up_page(
+            request,
+            form=FollowUpForm(),
+            status=429,
+            problem="limited",
+            answer_form=form if answering else None,
+        )
     if not form.is_valid():
         if answering and "code" not in form.errors:
             result = services.tip_follow_up(code=form.data["code"])
-            return _follow_up_page(request, form=FollowUpForm(), result=result,
-                                   answer_form=form, status=400)
+            return _follow_up_page(
+                request, form=FollowUpForm(), result=result, answer_form=form, status=400
+            )
         return _follow_up_page(request, form=FollowUpForm(request.POST), status=400)
     code = form.cleaned_data["code"]
     try:
@@ -167,13 +177,19 @@ def follow_up(request):
         result = services.tip_follow_up(code=code)
     except DatabaseError:
         log.exception("follow-up: database error")
-        return _follow_up_page(request, form=FollowUpForm(request.POST), status=503,
-                               problem="unavailable", answer_form=form if answering else None)
+        return _follow_up_page(
+            request,
+            form=FollowUpForm(request.POST),
+            status=503,
+            problem="unavailable",
+            answer_form=form if answering else None,
+        )
     answer_form = None
     if result.has_question and result.state != "closed":
         answer_form = AnswerForm(initial={"code": code})
-    return _follow_up_page(request, form=FollowUpForm(), result=result, answer_form=answer_form,
-                           answered=answered)
+    return _follow_up_page(
+        request, form=FollowUpForm(), result=result, answer_form=answer_form, answered=answered
+    )
 
 
 def csrf_failure(request, reason=""):
@@ -192,8 +208,9 @@ def csrf_failure(request, reason=""):
             obj = _tip_object(number)
         except (Http404, DatabaseError):
             obj = None
-        return _render_form(request, number, obj, TipForm(request.POST), status=403,
-                            problem="cookie")
+        return _render_form(
+            request, number, obj, TipForm(request.POST), status=403, problem="cookie"
+        )
     if match and match.view_name == "tips:follow_up":
         return _follow_up_page(request, status=403, problem="cookie")
     return render(request, "403.html", status=403)

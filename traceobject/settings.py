@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "traceobject.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -235,8 +235,8 @@ TIP_ENCRYPTION_KEYS = env_list("TIP_ENCRYPTION_KEYS") or (
 )
 if not TIP_ENCRYPTION_KEYS:
     raise ImproperlyConfigured(
-        "TIP_ENCRYPTION_KEYS is not set: generate one with "
-        "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
+        "TIP_ENCRYPTION_KEYS is not set: generate a key with `python -c 'from "
+        "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
     )
 
 # Rate limits ("count/period", period s, m, h or d). Per client, keyed by an HMAC of the client

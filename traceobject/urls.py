@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
 
 from objects.converters import ReferenceConverter
-
 from objects.views import healthz
 from traceobject.media import serve_public_media
 

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.factories import make_tip
 from tips import crypto, services
 from tips.models import Tip, TipMessage
-from tests.factories import make_tip
 
 URL = reverse("tips:follow_up")
 
@@ -115,13 +115,24 @@ def test_an_invalid_answer_keeps_the_text(client, investigator):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "code",
-    ["", "K7QM", "K7QM-2XWD-9FHT-4RBN-EXTRA", "ÄÖÜ!-????-????-????", "U" * 16, "A" * 10_000,
-     "K7QM\x00-2XWD-9FHT-4RBN"],
+    [
+        "",
+        "K7QM",
+        "K7QM-2XWD-9FHT-4RBN-EXTRA",
+        "ÄÖÜ!-????-????-????",
+        "U" * 16,
+        "A" * 10_000,
+        "K7QM\x00-2XWD-9FHT-4RBN",
+    ],
 )
 def test_a_code_of_the_wrong_shape_is_a_clear_400(client, code):
     make_tip()
     response = client.post(URL, {"code": code})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "A code has 16 letters and digits" in body or "This field is required" in body \
-        or "at most 64 characters" in body or "Null characters are not allowed" in body
+    assert (
+        "A code has 16 letters and digits" in body
+        or "This field is required" in body
+        or "at most 64 characters" in body
+        or "Null characters are not allowed" in body
+    )

@@ -2,9 +2,9 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.factories import make_tip, tip_form_data
 from tips.limits import client_address, client_key
 from tips.models import Tip
-from tests.factories import make_tip, tip_form_data
 
 
 def _post(client, obj, ip, **extra):

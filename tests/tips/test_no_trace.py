@@ -16,9 +16,9 @@ from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.factories import make_object, tip_form_data
 from tips import services
 from tips.models import Tip
-from tests.factories import make_object, tip_form_data
 
 SENTINEL_IP = "203.0.113.77"
 SENTINEL_PROXY_IP = "198.51.100.201"
@@ -56,9 +56,20 @@ def _assert_absent(blob: bytes, where: str):
 def _pg_dump() -> bytes:
     db = connection.settings_dict
     return subprocess.run(
-        ["pg_dump", "--host", db["HOST"] or "127.0.0.1", "--port", str(db["PORT"] or 5432),
-         "--username", db["USER"] or "postgres", "--no-password", db["NAME"]],
-        check=True, capture_output=True, timeout=120,
+        [
+            "pg_dump",
+            "--host",
+            db["HOST"] or "127.0.0.1",
+            "--port",
+            str(db["PORT"] or 5432),
+            "--username",
+            db["USER"] or "postgres",
+            "--no-password",
+            db["NAME"],
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     ).stdout
 
 

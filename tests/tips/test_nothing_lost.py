@@ -4,8 +4,8 @@ import pytest
 from django.db import OperationalError, connection
 from django.urls import reverse
 
-from tips.models import Tip
 from tests.factories import tip_form_data
+from tips.models import Tip
 
 
 def _fail_inserts_into_tips(execute, sql, params, many, context):

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from tests.factories import SENTINEL_TEXT, make_image_bytes, make_object, tip_form_data
 from tips import crypto, receipts, services
 from tips.models import Tip
-from tests.factories import SENTINEL_TEXT, make_image_bytes, make_object, tip_form_data
 
 CODE = re.compile(r'value="([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})"')
 
@@ -46,7 +46,9 @@ def test_a_tip_is_stored_and_the_receipt_code_is_shown_once(client, published):
     assert tip.language == "en"
     assert tip.received_at.minute == 0 and tip.received_at.second == 0
     # Only a keyed hash of the code is stored; the code itself appears nowhere in the row.
-    assert tip.receipt_hash == receipts.code_hash(code) and code not in str(Tip.objects.values().get())
+    assert tip.receipt_hash == receipts.code_hash(code) and code not in str(
+        Tip.objects.values().get()
+    )
     assert b"+31 6 1234 5678" not in bytes(tip.contact_encrypted)
     assert services.tip_contact(tip=tip) == "call me: +31 6 1234 5678"
 

@@ -1,0 +1,33 @@
+import io
+
+import pytest
+from cryptography.fernet import Fernet, InvalidToken
+from django.core.management import call_command
+from django.test import override_settings
+
+from objects.models import private_storage
+from tests.factories import make_image_bytes, make_tip
+from tips import crypto, services
+from tips.models import Tip, TipMessage
+
+
+@pytest.mark.django_db
+def test_rotate_tip_keys_re_encrypts_everything_with_the_new_key(settings, investigator):
+    old_key = settings.TIP_ENCRYPTION_KEYS[0]
+    receipt = make_tip(contact="reach me at x@example.org", photo_jpeg=make_image_bytes())
+    services.tip_ask(tip=receipt.tip, user=investigator, body="Which shop?")
+    old_photo = receipt.tip.photo_name
+    new_key = Fernet.generate_key().decode()
+    out = io.StringIO()
+    with override_settings(TIP_ENCRYPTION_KEYS=[new_key, old_key]):
+        call_command("rotate_tip_keys", stdout=out)
+    assert "1 contact details, 1 messages and 1 photos" in out.getvalue()
+    tip = Tip.objects.get()
+    with override_settings(TIP_ENCRYPTION_KEYS=[new_key]):  # the old key is gone
+        assert services.tip_contact(tip=tip) == "reach me at x@example.org"
+        assert services.tip_photo(tip=tip) == make_image_bytes()
+        message = TipMessage.objects.get()
+        assert crypto.decrypt_text(message.body_encrypted) == "Which shop?"
+    with override_settings(TIP_ENCRYPTION_KEYS=[old_key]), pytest.raises(InvalidToken):
+        services.tip_contact(tip=tip)
+    assert tip.photo_name != old_photo and not private_storage().exists(old_photo)
