@@ -86,7 +86,7 @@ class TipForm(SafeTextForm):
         widget=forms.RadioSelect,
     )
     contact = forms.CharField(
-        label=_("Contact details (optional)"),
+        label=_("Contact details"),
         help_text=_(
             "Leave this empty to stay anonymous. If you fill it in, investigators may contact "
             "you; it is stored encrypted and only a few of them can read it."
@@ -96,7 +96,7 @@ class TipForm(SafeTextForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     photo = forms.FileField(
-        label=_("A photo (optional)"),
+        label=_("A photo"),
         help_text=_(
             "JPEG, PNG, WebP or HEIC, at most 10 MB. We remove location and camera details "
             "from it before it is stored."
