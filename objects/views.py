@@ -61,17 +61,18 @@ def gallery(request):
     return render(request, "objects/gallery.html", context, status=status)
 
 
-def _published_or_gone(number: int) -> TraceObject:
+class ObjectWithdrawn(Exception):
+    """The object was published once and has been withdrawn: answer 410, not 404."""
+
+
+def published_or_gone(number: int) -> TraceObject:
+    """The published object with this number; ObjectWithdrawn or Http404 otherwise."""
     obj = TraceObject.objects.published().select_related("category").filter(number=number).first()
     if obj is not None:
         return obj
     if TraceObject.objects.filter(number=number, status=TraceObject.Status.WITHDRAWN).exists():
         raise ObjectWithdrawn
     raise Http404("No such object.")
-
-
-class ObjectWithdrawn(Exception):
-    pass
 
 
 def _withdrawn(request):
@@ -81,7 +82,7 @@ def _withdrawn(request):
 @public_page
 def object_detail(request, number: int):
     try:
-        obj = _published_or_gone(number)
+        obj = published_or_gone(number)
     except ObjectWithdrawn:
         return _withdrawn(request)
     images = list(obj.images.all())

@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from objects.models import TraceObject, format_reference
+from objects.views import ObjectWithdrawn, published_or_gone
 from tips import receipts, services, spam
 from tips.forms import AnswerForm, FollowUpForm, TipForm
 from tips.limits import over_limit
@@ -26,13 +27,11 @@ log = logging.getLogger(__name__)
 
 
 def _tip_object(number: int) -> TraceObject:
-    obj = TraceObject.objects.published().select_related("category").filter(number=number).first()
-    if obj is not None:
-        return obj
-    withdrawn = TraceObject.objects.filter(number=number, status=TraceObject.Status.WITHDRAWN)
-    if withdrawn.exists():
+    """The object a tip is about; a withdrawn one comes back as a stub so it can be refused."""
+    try:
+        return published_or_gone(number)
+    except ObjectWithdrawn:
         return TraceObject(number=number, status=TraceObject.Status.WITHDRAWN)
-    raise Http404("No such object.")
 
 
 def _render_form(request, number, obj, form, *, status=200, problem=None):
