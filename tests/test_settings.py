@@ -87,3 +87,46 @@ def test_env_helpers(monkeypatch, tmp_path):
     monkeypatch.setenv("X_SECRET_FILE", str(tmp_path / "missing"))
     with pytest.raises(ImproperlyConfigured, match="X_SECRET_FILE"):
         env_str("X_SECRET")
+
+
+def test_a_short_fallback_secret_key_is_refused(tmp_path):
+    result = _load_settings(
+        SECRET_KEY="x" * 40, SECRET_KEY_FALLBACKS="y" * 40 + ",short", VAR_DIR=str(tmp_path)
+    )
+    assert "SECRET_KEY_FALLBACKS" in result.stderr
+
+
+def test_forwarded_allow_ips_must_be_addresses_and_need_a_proxy(tmp_path):
+    base = {"SECRET_KEY": "x" * 40, "VAR_DIR": str(tmp_path)}
+    bad = _load_settings(**base, TRUSTED_PROXY_COUNT="1", FORWARDED_ALLOW_IPS="proxy.local")
+    assert "FORWARDED_ALLOW_IPS: 'proxy.local' is not an IP address" in bad.stderr
+    without_proxy = _load_settings(**base, FORWARDED_ALLOW_IPS="10.0.0.0/8")
+    assert "TRUSTED_PROXY_COUNT is 0" in without_proxy.stderr
+    ok = _load_settings(**base, TRUSTED_PROXY_COUNT="1", FORWARDED_ALLOW_IPS="10.0.0.0/8,::1")
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_a_bad_log_level_fails_loudly(tmp_path):
+    result = _load_settings(SECRET_KEY="x" * 40, LOG_LEVEL="loud", VAR_DIR=str(tmp_path))
+    assert "LOG_LEVEL must be one of DEBUG, INFO" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check_at_warning_level(tmp_path):
+    """The same command `make check-deploy` and gunicorn's start-up hook run."""
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    env.update(
+        SECRET_KEY="production-like-" + "k" * 50,
+        ALLOWED_HOSTS="traceanobject.example",
+        DATABASE_URL="postgres://tao@db.invalid:5432/tao",
+        REDIS_URL="redis://cache.invalid:6379/0",
+        VAR_DIR=str(tmp_path),
+    )
+    command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "no issues (2 silenced)" in result.stdout
+    # Turning HTTPS off is exactly what the check is there to catch.
+    env["SECURE_HTTPS"] = "0"
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "security.W012" in result.stderr

@@ -1,6 +1,10 @@
+import re
+import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
+
+from traceobject.logging import request_id_var
 
 
 def _media_origin() -> str:
@@ -45,4 +49,37 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", self.PERMISSIONS)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+# What a proxy's request id may look like: a UUID, a hex or base64url token. Anything else (too
+# long, spaces, control characters) is replaced by our own id rather than logged.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+class RequestIdMiddleware:
+    """Give every request an id that appears on each log line written while it runs.
+
+    The id is random (it says nothing about the visitor). When REQUEST_ID_HEADER names a header
+    that the trusted proxy in front sets, a well-formed value from it is used instead, so a line
+    in the proxy's log and one in ours can be matched. The id is echoed in X-Request-ID.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        header = settings.REQUEST_ID_HEADER
+        self.meta_key = "HTTP_" + header.upper().replace("-", "_") if header else ""
+
+    def __call__(self, request):
+        request_id = secrets.token_hex(16)
+        if self.meta_key:
+            offered = request.META.get(self.meta_key, "")
+            if _REQUEST_ID.fullmatch(offered):
+                request_id = offered
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response.headers["X-Request-ID"] = request_id
         return response

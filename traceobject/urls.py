@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from objects.views import healthz
+from traceobject.health import readyz
 from traceobject.media import serve_public_media
 
 admin.site.site_header = "Trace an Object — back-office"
@@ -10,6 +11,7 @@ admin.site.site_title = "Trace an Object"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("backoffice/", admin.site.urls),
     path("", include("objects.urls")),
 ]
