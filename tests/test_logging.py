@@ -85,3 +85,8 @@ def test_a_proxy_request_id_is_used_only_when_configured_and_well_formed(db):
         assert client.get("/healthz", HTTP_X_REQUEST_ID=offered)["X-Request-ID"] == offered
         forged = client.get("/healthz", HTTP_X_REQUEST_ID="x\ny")["X-Request-ID"]
         assert forged != "x\ny" and len(forged) == 32
+
+
+def test_the_request_id_is_cleared_when_the_response_is_finished(db):
+    Client().get("/healthz")
+    assert request_id_var.get() == ""

@@ -54,7 +54,8 @@ class JsonFormatter(logging.Formatter):
     """
 
     def format(self, record: logging.LogRecord) -> str:
-        message = _HEADER_MESSAGES.get(record.name) or scrub(record.getMessage())
+        quotes_a_header = record.name in _HEADER_MESSAGES
+        message = _HEADER_MESSAGES[record.name] if quotes_a_header else scrub(record.getMessage())
         entry = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
@@ -62,7 +63,8 @@ class JsonFormatter(logging.Formatter):
             "message": message,
             "request_id": request_id_var.get(),
         }
-        if record.exc_info:
+        # The exception of a header message repeats the header, so it is left out.
+        if record.exc_info and not quotes_a_header:
             entry["exception"] = scrub(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=True)
 

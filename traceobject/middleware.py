@@ -3,6 +3,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.signals import request_finished
 
 from traceobject.logging import request_id_var
 
@@ -76,10 +77,16 @@ class RequestIdMiddleware:
             offered = request.META.get(self.meta_key, "")
             if _REQUEST_ID.fullmatch(offered):
                 request_id = offered
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        # Cleared when the response is finished (below), not here: Django logs a 4xx/5xx after
+        # the middleware has returned, and that line should carry the id too.
+        request_id_var.set(request_id)
+        response = self.get_response(request)
         response.headers["X-Request-ID"] = request_id
         return response
+
+
+def _clear_request_id(**kwargs):
+    request_id_var.set("")
+
+
+request_finished.connect(_clear_request_id, dispatch_uid="traceobject.clear_request_id")

@@ -6,6 +6,7 @@ see traceobject.checks) also refuses SQLite and an empty ALLOWED_HOSTS.
 """
 
 import ipaddress
+import logging
 import secrets
 from pathlib import Path
 
@@ -267,3 +268,6 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60, minimum=0)
 # handler or formatter can ever print a client address or header from it.
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
 LOGGING = logging_config(level=LOG_LEVEL, debug=DEBUG)
+# Python warnings (a library's DeprecationWarning, whitenoise's missing folder) become log records
+# too, so stdout stays one JSON object per line.
+logging.captureWarnings(True)
