@@ -130,3 +130,46 @@ def test_production_settings_pass_the_deploy_check_at_warning_level(tmp_path):
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "security.W012" in result.stderr
+
+
+def _storages(**env):
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    code = "import json, traceobject.settings as s; print(json.dumps(s.STORAGES, default=str))"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "SECRET_KEY": "x" * 40, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_s3_media_uses_a_public_and_a_private_bucket(tmp_path):
+    import json
+
+    result = _storages(
+        VAR_DIR=str(tmp_path),
+        MEDIA_BACKEND="s3",
+        S3_PUBLIC_BUCKET="tao-public",
+        S3_PRIVATE_BUCKET="tao-private",
+        S3_ENDPOINT_URL="http://minio:9000",
+        MEDIA_URL="https://media.example.org/tao-public/",
+    )
+    assert result.returncode == 0, result.stderr
+    storages = json.loads(result.stdout)
+    public, private = storages["public"]["OPTIONS"], storages["private"]["OPTIONS"]
+    assert public["bucket_name"] == "tao-public" and public["querystring_auth"] is False
+    assert public["custom_domain"] == "media.example.org/tao-public"
+    assert private["bucket_name"] == "tao-private" and private["querystring_auth"] is True
+    assert "custom_domain" not in private
+    assert storages["default"] == storages["public"]
+
+
+def test_s3_media_without_a_private_bucket_fails_loudly(tmp_path):
+    result = _storages(
+        VAR_DIR=str(tmp_path),
+        MEDIA_BACKEND="s3",
+        S3_PUBLIC_BUCKET="tao-public",
+        MEDIA_URL="https://media.example.org/",
+    )
+    assert "MEDIA_BACKEND=s3 needs S3_PRIVATE_BUCKET" in result.stderr

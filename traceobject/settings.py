@@ -9,6 +9,7 @@ import ipaddress
 import logging
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -187,6 +188,44 @@ STORAGES = {
         ),
     },
 }
+
+# Media in S3-compatible buckets (AWS, MinIO, ...) instead of local folders: required once there
+# is more than one app node without a shared folder. The public bucket is read through MEDIA_URL
+# (a CDN or the bucket's public URL); the private bucket is never made public and its files are
+# only streamed by permission-checked views.
+MEDIA_BACKEND = env_choice("MEDIA_BACKEND", "filesystem", ["filesystem", "s3"]).lower()
+if MEDIA_BACKEND == "s3":
+    _s3 = {
+        "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+        "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+        "region_name": env_str("S3_REGION") or None,
+        # Uploads never replace a file of the same name; names are hashes or random anyway.
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    _buckets = {alias: env_str(f"S3_{alias.upper()}_BUCKET") for alias in ("public", "private")}
+    for _alias, _bucket in _buckets.items():
+        if not _bucket:
+            raise ImproperlyConfigured(f"MEDIA_BACKEND=s3 needs S3_{_alias.upper()}_BUCKET")
+    _public_url = urlsplit(MEDIA_URL)
+    if not (_public_url.scheme and _public_url.netloc):
+        raise ImproperlyConfigured("MEDIA_BACKEND=s3 needs MEDIA_URL=https://<public media host>/")
+    _public = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": _buckets["public"],
+            "querystring_auth": False,
+            "custom_domain": _public_url.netloc + _public_url.path.rstrip("/"),
+            "url_protocol": _public_url.scheme + ":",
+        },
+    }
+    STORAGES["default"] = STORAGES["public"] = _public
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "bucket_name": _buckets["private"], "querystring_auth": True},
+    }
 
 # Uploads: an original from a camera is rarely over 25 MB; anything larger is refused before
 # Pillow sees it (objects.imaging applies its own pixel limit too).
