@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint format migrations-check check-deploy clean help
+.PHONY: run test lint format migrations-check check-deploy docker-lint bench clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -13,6 +13,9 @@ help:
 	@echo "make test              the whole test suite (PostgreSQL and Redis when reachable)"
 	@echo "make lint              ruff check and format check"
 	@echo "make migrations-check  fail if a model change has no migration"
+	@echo "make check-deploy      manage.py check --deploy with production-like settings"
+	@echo "make docker-lint       hadolint on the Dockerfile"
+	@echo "make bench             requests/s and p50/p99 against gunicorn (PostgreSQL, Redis)"
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -48,6 +51,24 @@ format: $(VENV)/.dev-installed
 migrations-check: export DEBUG = 1
 migrations-check: $(VENV)/.dev-installed
 	$(MANAGE) makemigrations --check --dry-run
+
+# The deploy check with production-like settings and nothing else from the environment; the
+# hosts in the URLs are never contacted (the check does not connect).
+check-deploy: $(VENV)/.dev-installed
+	env -i PATH="$$PATH" LANG=C.UTF-8 DEBUG=0 VAR_DIR=var/check-deploy \
+	  SECRET_KEY=check-deploy-only-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(40))') \
+	  RECEIPT_KEY=check-deploy-only-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(40))') \
+	  TIP_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	  ALLOWED_HOSTS=traceanobject.example \
+	  DATABASE_URL=postgres://tao@db.invalid:5432/tao REDIS_URL=redis://cache.invalid:6379/0 \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+docker-lint: $(VENV)/.dev-installed
+	$(VENV)/bin/hadolint Dockerfile
+
+# Needs PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL; see bench/run.py).
+bench: $(VENV)/.dev-installed
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/test .pytest_cache .ruff_cache

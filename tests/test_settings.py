@@ -9,8 +9,17 @@ from traceobject.env import env_bool, env_int, env_list, env_str
 
 
 def _load_settings(**env):
-    """Import the settings in a fresh interpreter with exactly this environment."""
+    """Import the settings in a fresh interpreter with exactly this environment.
+
+    The tip secrets are supplied unless a test passes None to leave one out.
+    """
     clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    env = {
+        "RECEIPT_KEY": "r" * 50,
+        "TIP_ENCRYPTION_KEYS": os.environ["TIP_ENCRYPTION_KEYS"],
+        **env,
+    }
+    env = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(
         [sys.executable, "-c", "import traceobject.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
         env={**clean, **env},
@@ -27,9 +36,9 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_production_refuses_to_start_without_the_tip_secrets(tmp_path):
-    result = _load_settings(SECRET_KEY="s" * 50, VAR_DIR=str(tmp_path))
+    result = _load_settings(SECRET_KEY="s" * 50, RECEIPT_KEY=None, VAR_DIR=str(tmp_path))
     assert "RECEIPT_KEY is not set" in result.stderr
-    result = _load_settings(SECRET_KEY="s" * 50, RECEIPT_KEY="r" * 50, VAR_DIR=str(tmp_path))
+    result = _load_settings(SECRET_KEY="s" * 50, TIP_ENCRYPTION_KEYS=None, VAR_DIR=str(tmp_path))
     assert "TIP_ENCRYPTION_KEYS is not set" in result.stderr
 
 
@@ -110,3 +119,97 @@ def test_env_helpers(monkeypatch, tmp_path):
     monkeypatch.setenv("X_SECRET_FILE", str(tmp_path / "missing"))
     with pytest.raises(ImproperlyConfigured, match="X_SECRET_FILE"):
         env_str("X_SECRET")
+
+
+def test_a_short_fallback_secret_key_is_refused(tmp_path):
+    result = _load_settings(
+        SECRET_KEY="x" * 40, SECRET_KEY_FALLBACKS="y" * 40 + ",short", VAR_DIR=str(tmp_path)
+    )
+    assert "SECRET_KEY_FALLBACKS" in result.stderr
+
+
+def test_forwarded_allow_ips_must_be_addresses_and_need_a_proxy(tmp_path):
+    base = {"SECRET_KEY": "x" * 40, "VAR_DIR": str(tmp_path)}
+    bad = _load_settings(**base, TRUSTED_PROXY_COUNT="1", FORWARDED_ALLOW_IPS="proxy.local")
+    assert "FORWARDED_ALLOW_IPS: 'proxy.local' is not an IP address" in bad.stderr
+    without_proxy = _load_settings(**base, FORWARDED_ALLOW_IPS="10.0.0.0/8")
+    assert "TRUSTED_PROXY_COUNT is 0" in without_proxy.stderr
+    ok = _load_settings(**base, TRUSTED_PROXY_COUNT="1", FORWARDED_ALLOW_IPS="10.0.0.0/8,::1")
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_a_bad_log_level_fails_loudly(tmp_path):
+    result = _load_settings(SECRET_KEY="x" * 40, LOG_LEVEL="loud", VAR_DIR=str(tmp_path))
+    assert "LOG_LEVEL must be one of DEBUG, INFO" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check_at_warning_level(tmp_path):
+    """The same command `make check-deploy` and gunicorn's start-up hook run."""
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    env.update(
+        SECRET_KEY="production-like-" + "k" * 50,
+        RECEIPT_KEY="production-like-" + "r" * 50,
+        TIP_ENCRYPTION_KEYS=os.environ["TIP_ENCRYPTION_KEYS"],
+        ALLOWED_HOSTS="traceanobject.example",
+        DATABASE_URL="postgres://tao@db.invalid:5432/tao",
+        REDIS_URL="redis://cache.invalid:6379/0",
+        VAR_DIR=str(tmp_path),
+    )
+    command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "no issues (3 silenced)" in result.stdout
+    # Turning HTTPS off is exactly what the check is there to catch.
+    env["SECURE_HTTPS"] = "0"
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "security.W012" in result.stderr
+
+
+def _storages(**env):
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    code = "import json, traceobject.settings as s; print(json.dumps(s.STORAGES, default=str))"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **clean,
+            "SECRET_KEY": "x" * 40,
+            "RECEIPT_KEY": "r" * 40,
+            "TIP_ENCRYPTION_KEYS": os.environ["TIP_ENCRYPTION_KEYS"],
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_s3_media_uses_a_public_and_a_private_bucket(tmp_path):
+    import json
+
+    result = _storages(
+        VAR_DIR=str(tmp_path),
+        MEDIA_BACKEND="s3",
+        S3_PUBLIC_BUCKET="tao-public",
+        S3_PRIVATE_BUCKET="tao-private",
+        S3_ENDPOINT_URL="http://minio:9000",
+        MEDIA_URL="https://media.example.org/tao-public/",
+    )
+    assert result.returncode == 0, result.stderr
+    storages = json.loads(result.stdout)
+    public, private = storages["public"]["OPTIONS"], storages["private"]["OPTIONS"]
+    assert public["bucket_name"] == "tao-public" and public["querystring_auth"] is False
+    assert public["custom_domain"] == "media.example.org/tao-public"
+    assert private["bucket_name"] == "tao-private" and private["querystring_auth"] is True
+    assert "custom_domain" not in private
+    assert storages["default"] == storages["public"]
+
+
+def test_s3_media_without_a_private_bucket_fails_loudly(tmp_path):
+    result = _storages(
+        VAR_DIR=str(tmp_path),
+        MEDIA_BACKEND="s3",
+        S3_PUBLIC_BUCKET="tao-public",
+        MEDIA_URL="https://media.example.org/",
+    )
+    assert "MEDIA_BACKEND=s3 needs S3_PRIVATE_BUCKET" in result.stderr

@@ -22,6 +22,13 @@ def production_settings(app_configs, **kwargs):
                 id="traceobject.E002",
             )
         )
+    if "traceobject.csrf.CsrfViewMiddleware" not in settings.MIDDLEWARE:
+        errors.append(
+            Error(
+                "traceobject.csrf.CsrfViewMiddleware must be in MIDDLEWARE (CSRF protection).",
+                id="traceobject.E004",
+            )
+        )
     if settings.DEBUG:
         errors.append(Error("DEBUG must be off in production.", id="traceobject.E003"))
     return errors

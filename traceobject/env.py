@@ -59,3 +59,11 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    """One of a fixed set of words, compared without case; anything else fails loudly."""
+    value = env_str(name, default).strip().upper()
+    if value not in {c.upper() for c in choices}:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    return value

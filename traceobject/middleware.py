@@ -1,6 +1,11 @@
+import re
+import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.signals import request_finished
+
+from traceobject.logging import request_id_var
 
 
 def _media_origin() -> str:
@@ -52,8 +57,8 @@ class RequestSizeLimitMiddleware:
     """Refuse a request body larger than MAX_REQUEST_BYTES before anything reads it.
 
     Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams any size of file upload to
-    disk; a declared Content-Length over the cap is answered 413 at once. Bodies without a
-    length are capped by the tip views' upload handler.
+    disk; a declared Content-Length over the cap is answered 413 at once. A body without a
+    Content-Length reads as empty under WSGI, so nothing gets past this check unmeasured.
     """
 
     def __init__(self, get_response):
@@ -70,3 +75,42 @@ class RequestSizeLimitMiddleware:
             limit_mb = settings.MAX_REQUEST_BYTES // (1024 * 1024)
             return render(request, "413.html", {"limit_mb": limit_mb}, status=413)
         return self.get_response(request)
+
+
+# What a proxy's request id may look like: a UUID, a hex or base64url token. Anything else (too
+# long, spaces, control characters) is replaced by our own id rather than logged.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+class RequestIdMiddleware:
+    """Give every request an id that appears on each log line written while it runs.
+
+    The id is random (it says nothing about the visitor). When REQUEST_ID_HEADER names a header
+    that the trusted proxy in front sets, a well-formed value from it is used instead, so a line
+    in the proxy's log and one in ours can be matched. The id is echoed in X-Request-ID.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        header = settings.REQUEST_ID_HEADER
+        self.meta_key = "HTTP_" + header.upper().replace("-", "_") if header else ""
+
+    def __call__(self, request):
+        request_id = secrets.token_hex(16)
+        if self.meta_key:
+            offered = request.META.get(self.meta_key, "")
+            if _REQUEST_ID.fullmatch(offered):
+                request_id = offered
+        # Cleared when the response is finished (below), not here: Django logs a 4xx/5xx after
+        # the middleware has returned, and that line should carry the id too.
+        request_id_var.set(request_id)
+        response = self.get_response(request)
+        response.headers["X-Request-ID"] = request_id
+        return response
+
+
+def _clear_request_id(**kwargs):
+    request_id_var.set("")
+
+
+request_finished.connect(_clear_request_id, dispatch_uid="traceobject.clear_request_id")

@@ -5,13 +5,17 @@ site refuses to start without a SECRET_KEY; `manage.py check --deploy` (run by g
 see traceobject.checks) also refuses SQLite and an empty ALLOWED_HOSTS.
 """
 
+import ipaddress
+import logging
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from traceobject.env import env_bool, env_int, env_list, env_str
+from traceobject.env import env_bool, env_choice, env_int, env_list, env_str
+from traceobject.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -43,6 +47,12 @@ def _required_secret(name: str, make, *, min_length: int = 32) -> str:
 
 
 SECRET_KEY = _required_secret("SECRET_KEY", lambda: secrets.token_urlsafe(50))
+# Old keys, newest first, still accepted to verify sessions, password-reset links and other
+# signatures during a key rotation (docs/operations.md); never used to sign anything new.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+for _old in SECRET_KEY_FALLBACKS:
+    if len(_old) < 32:
+        raise ImproperlyConfigured("Every SECRET_KEY_FALLBACKS entry must be 32+ characters long")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -62,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line written while a request runs carries its id.
+    "traceobject.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "traceobject.middleware.SecurityHeadersMiddleware",
     "traceobject.middleware.RequestSizeLimitMiddleware",
@@ -182,6 +194,44 @@ STORAGES = {
     },
 }
 
+# Media in S3-compatible buckets (AWS, MinIO, ...) instead of local folders: required once there
+# is more than one app node without a shared folder. The public bucket is read through MEDIA_URL
+# (a CDN or the bucket's public URL); the private bucket is never made public and its files are
+# only streamed by permission-checked views.
+MEDIA_BACKEND = env_choice("MEDIA_BACKEND", "filesystem", ["filesystem", "s3"]).lower()
+if MEDIA_BACKEND == "s3":
+    _s3 = {
+        "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+        "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+        "region_name": env_str("S3_REGION") or None,
+        # Uploads never replace a file of the same name; names are hashes or random anyway.
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    _buckets = {alias: env_str(f"S3_{alias.upper()}_BUCKET") for alias in ("public", "private")}
+    for _alias, _bucket in _buckets.items():
+        if not _bucket:
+            raise ImproperlyConfigured(f"MEDIA_BACKEND=s3 needs S3_{_alias.upper()}_BUCKET")
+    _public_url = urlsplit(MEDIA_URL)
+    if not (_public_url.scheme and _public_url.netloc):
+        raise ImproperlyConfigured("MEDIA_BACKEND=s3 needs MEDIA_URL=https://<public media host>/")
+    _public = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": _buckets["public"],
+            "querystring_auth": False,
+            "custom_domain": _public_url.netloc + _public_url.path.rstrip("/"),
+            "url_protocol": _public_url.scheme + ":",
+        },
+    }
+    STORAGES["default"] = STORAGES["public"] = _public
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "bucket_name": _buckets["private"], "querystring_auth": True},
+    }
+
 # Uploads: an original from a camera is rarely over 25 MB; anything larger is refused before
 # Pillow sees it (objects.imaging applies its own pixel limit too).
 IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 40 * 1024 * 1024, minimum=1024)
@@ -211,6 +261,47 @@ X_FRAME_OPTIONS = "DENY"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Addresses (or networks) of the proxies gunicorn takes X-Forwarded-Proto from; read by
+# gunicorn.conf.py. Empty unless a proxy is declared, so a client cannot claim HTTPS itself.
+FORWARDED_ALLOW_IPS = env_list(
+    "FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"] if TRUSTED_PROXY_COUNT else []
+)
+for _address in FORWARDED_ALLOW_IPS:
+    if _address == "*":
+        continue
+    try:
+        ipaddress.ip_network(_address)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FORWARDED_ALLOW_IPS: {_address!r} is not an IP address or network"
+        ) from None
+if FORWARDED_ALLOW_IPS and not TRUSTED_PROXY_COUNT:
+    raise ImproperlyConfigured("FORWARDED_ALLOW_IPS is set but TRUSTED_PROXY_COUNT is 0")
+# A header the trusted proxy sets to its own request id (e.g. X-Request-ID), echoed in our log
+# lines when well-formed. Only with a proxy: otherwise any client could choose the id.
+REQUEST_ID_HEADER = env_str("REQUEST_ID_HEADER")
+if REQUEST_ID_HEADER and not TRUSTED_PROXY_COUNT:
+    raise ImproperlyConfigured("REQUEST_ID_HEADER is set but TRUSTED_PROXY_COUNT is 0")
+
+# `check --deploy` warnings that do not apply here, each with the reason (CI and gunicorn run
+# the check with --fail-level WARNING, so anything not listed here stops a deployment).
+SILENCED_SYSTEM_CHECKS = [
+    # SECURE_SSL_REDIRECT: the TLS-terminating proxy redirects HTTP to HTTPS; doing it here too
+    # would also redirect the load balancer's plain-HTTP /healthz probe and the onion service,
+    # which Tor already encrypts end to end. Set SECURE_SSL_REDIRECT=1 without such a proxy.
+    "security.W008",
+    # SECURE_HSTS_PRELOAD: joining the browsers' preload list is a one-way decision for the
+    # whole domain, taken by its owner outside this code, not a setting to flip by default.
+    "security.W021",
+    # Django looks for its CSRF middleware by its exact path; ours is a subclass of it
+    # (traceobject.csrf, for Origin: null under Referrer-Policy no-referrer), and
+    # traceobject.E004 makes sure it is installed instead.
+    "security.W003",
+]
+# The level at which gunicorn.conf.py's start-up `check --deploy` refuses to serve.
+DEPLOY_CHECK_FAIL_LEVEL = env_choice(
+    "DEPLOY_CHECK_FAIL_LEVEL", "WARNING", ["WARNING", "ERROR", "CRITICAL"]
+)
 
 LOGIN_URL = "admin:login"
 # A tip or follow-up form whose CSRF check fails is shown again with what was typed.
@@ -262,36 +353,11 @@ NEW_BADGE_DAYS = env_int("NEW_BADGE_DAYS", 14, minimum=0)
 # Public pages carry no cookie, so a proxy or CDN may cache them for this long.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60, minimum=0)
 
-# Logging: one line per record on stderr, never with the request attached. Django's own request
-# loggers put the request object on the record; the filter drops it so no handler or formatter
-# can ever print a client address or header from it.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "no_request": {"()": "traceobject.logging.DropRequestFilter"},
-        "no_header_values": {"()": "traceobject.logging.WithholdSecurityDetailsFilter"},
-    },
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["no_request"],
-        },
-        "security_console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["no_request", "no_header_values"],
-        },
-    },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # Replaces Django's own "django" handler so each record is printed once, filtered.
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        # Django's security messages quote request headers (Host, Origin, Referer).
-        "django.security": {"handlers": ["security_console"], "propagate": False},
-        # runserver's request lines ("GET / HTTP/1.1" 200) carry no address; development only.
-        "django.server": {"handlers": ["console"] if DEBUG else [], "propagate": False},
-    },
-}
+# Logging: one JSON object per line on stdout (traceobject.logging), never with the request
+# attached: Django's request loggers put the request object on the record; a filter drops it so no
+# handler or formatter can ever print a client address or header from it.
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
+LOGGING = logging_config(level=LOG_LEVEL, debug=DEBUG)
+# Python warnings (a library's DeprecationWarning, whitenoise's missing folder) become log records
+# too, so stdout stays one JSON object per line.
+logging.captureWarnings(True)

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path, register_converter
 
 from objects.converters import ReferenceConverter
 from objects.views import healthz
+from traceobject.health import readyz
 from traceobject.media import serve_public_media
 
 admin.site.site_header = "Trace an Object — back-office"
@@ -13,6 +14,7 @@ register_converter(ReferenceConverter, "ref")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("backoffice/", admin.site.urls),
     path("", include("objects.urls")),
     path("", include("tips.urls")),

@@ -1,0 +1,93 @@
+"""gunicorn settings for production: `gunicorn traceobject.wsgi` picks this file up by itself.
+
+Every value comes from the environment (see .env.example). Before the first worker starts, the
+master runs `manage.py check --deploy` and refuses to serve if it reports anything at
+DEPLOY_CHECK_FAIL_LEVEL or above, so insecure settings never reach a visitor.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings as django_settings
+
+from traceobject.env import env_bool, env_choice, env_int, env_str
+from traceobject.logging import logging_config
+
+BASE_DIR = Path(__file__).resolve().parent
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "traceobject.settings")
+sys.path.insert(0, str(BASE_DIR))
+
+# The CPUs this process may actually use (a container's CPU set, not the host's count).
+CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+wsgi_app = "traceobject.wsgi:application"
+bind = [env_str("GUNICORN_BIND", "127.0.0.1:8000")]
+
+# Worker class chosen by `make bench` (docs/benchmarks.md): gthread with a few threads per
+# process serves the pages as fast as sync, and unlike sync a slow client or a slow PostgreSQL
+# answer holds one thread, not a whole process.
+worker_class = env_choice("GUNICORN_WORKER_CLASS", "gthread", ["gthread", "sync"]).lower()
+workers = env_int("WEB_CONCURRENCY", CPUS + 1 if worker_class == "gthread" else 2 * CPUS + 1)
+workers = max(workers, 1)
+threads = env_int("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1, minimum=1)
+
+# A request that takes longer than this is a bug or an attack; the worker is replaced.
+timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
+graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1)
+# Longer than nothing so a load balancer's pooled connections are reused; gthread parks idle
+# keep-alive connections without holding a thread.
+keepalive = env_int("GUNICORN_KEEPALIVE", 5, minimum=0)
+# Replace each worker after this many requests (with jitter so they do not all restart at once),
+# bounding any slow leak. 0 turns it off.
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 2000, minimum=0)
+max_requests_jitter = max_requests // 10
+
+# Request limits: nothing on this site needs a long URL or many headers. Bodies are limited by
+# Django (DATA_UPLOAD_MAX_MEMORY_SIZE, IMAGE_UPLOAD_MAX_BYTES).
+limit_request_line = 4094
+limit_request_fields = 50
+limit_request_field_size = 8190
+
+# Proxies whose X-Forwarded-Proto gunicorn believes (settings.FORWARDED_ALLOW_IPS, empty unless
+# TRUSTED_PROXY_COUNT is set): a client cannot claim HTTPS on its own.
+forwarded_allow_ips = ",".join(django_settings.FORWARDED_ALLOW_IPS)
+
+# Logs: gunicorn's own lines go through the same JSON formatter as Django's, on stdout. The access
+# log is off; when switched on its format has no client address, no query string, no header.
+logconfig_dict = logging_config(level=django_settings.LOG_LEVEL, gunicorn=True)
+accesslog = "-" if env_bool("GUNICORN_ACCESS_LOG", False) else None
+access_log_format = "%(m)s %(U)s %(s)s %(B)s %(M)sms"
+errorlog = "-"
+
+# No runtime control socket: nobody operates the nodes through it, and two instances under one
+# $HOME would fight over the same socket path.
+control_socket_disable = True
+# Worker heartbeats on tmpfs, not on a container's overlay file system (gunicorn creates them
+# with mkstemp, so a shared folder is safe).
+SHM = "/dev/shm"  # noqa: S108
+if os.path.isdir(SHM):
+    worker_tmp_dir = SHM
+
+
+def on_starting(server):
+    """Refuse to start on settings that `check --deploy` flags (runs once, in the master)."""
+    command = [
+        sys.executable,
+        str(BASE_DIR / "manage.py"),
+        "check",
+        "--deploy",
+        "--fail-level",
+        django_settings.DEPLOY_CHECK_FAIL_LEVEL,
+    ]
+    # Fixed argv, no shell.
+    result = subprocess.run(  # noqa: S603
+        command, capture_output=True, text=True, timeout=120, check=False
+    )
+    if result.returncode != 0:
+        for line in (result.stderr or result.stdout).strip().splitlines():
+            server.log.error("check --deploy: %s", line)
+        server.log.error("Refusing to serve: fix the settings above (docs/operations.md).")
+        sys.exit(3)
+    server.log.info("check --deploy passed at %s level", django_settings.DEPLOY_CHECK_FAIL_LEVEL)

@@ -1,0 +1,108 @@
+"""Two gunicorn nodes on one PostgreSQL, one Redis and shared media folders behave as one site."""
+
+import http.client
+import re
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from objects import services
+from objects.models import TraceObject
+from tests.factories import make_object
+from tests.personas import PASSWORD, make_editor
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+
+def _post_form(node, path, fields, cookies):
+    conn = http.client.HTTPConnection("127.0.0.1", node.port, timeout=10)
+    try:
+        conn.request(
+            "POST",
+            path,
+            body=urlencode(fields),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+                "Origin": f"http://127.0.0.1:{node.port}",
+            },
+        )
+        response = conn.getresponse()
+        response.read()
+        return response.status, response.headers.get_all("Set-Cookie") or []
+    finally:
+        conn.close()
+
+
+def _cookies(set_cookie_headers) -> dict:
+    jar = SimpleCookie()
+    for header in set_cookie_headers:
+        jar.load(header)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def test_an_object_published_is_served_with_its_image_by_both_nodes(
+    node_env, media_settings, start_node
+):
+    a, b = start_node(node_env), start_node(node_env)
+    obj = make_object(status="draft", title="Green enamel mug")
+    path = obj.get_absolute_url()
+    assert a.get(path)[0] == 404 and b.get(path)[0] == 404
+
+    obj.status = TraceObject.Status.PUBLISHED
+    services.object_save(obj=obj)
+
+    status, _, body = b.get(path)
+    assert status == 200
+    assert b"Green enamel mug" in body
+    image_urls = set(re.findall(rb'src="(/media/[^"]+)"', body))
+    assert image_urls
+    for url in image_urls:
+        stored = Path(node_env["MEDIA_PUBLIC_ROOT"], url.decode().removeprefix("/media/"))
+        for node in (a, b):
+            status, headers, content = node.get(url.decode())
+            assert status == 200
+            assert headers["Content-Type"].startswith("image/")
+            assert content == stored.read_bytes()
+
+
+def test_a_staff_session_made_on_one_node_works_on_the_other(node_env, start_node):
+    a, b = start_node(node_env), start_node(node_env)
+    make_editor()
+    status, headers, body = a.get("/backoffice/login/")
+    assert status == 200
+    cookies = _cookies([v for k, v in headers.items() if k.lower() == "set-cookie"])
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    status, set_cookies = _post_form(
+        a,
+        "/backoffice/login/?next=/backoffice/",
+        {"username": "editor", "password": PASSWORD, "csrfmiddlewaretoken": token},
+        cookies,
+    )
+    assert status == 302, "login on node A failed"
+    session = _cookies(set_cookies)["sessionid"]
+
+    status, _, body = b.get("/backoffice/", headers={"Cookie": f"sessionid={session}"})
+    assert status == 200
+    assert b"editor" in body and b"Log out" in body
+    # Without the cookie node B sends the visitor to the login page: the session made the change.
+    assert b.get("/backoffice/")[0] == 302
+
+
+def test_the_gallery_is_fresh_on_both_nodes_after_an_object_changes(
+    node_env, media_settings, start_node
+):
+    a, b = start_node(node_env), start_node(node_env)
+    obj = make_object(title="Striped beach towel")
+    for node in (a, b):
+        assert b"Striped beach towel" in node.get("/")[2]
+
+    obj.title = "Striped bath towel"
+    services.object_save(obj=obj)
+
+    for node in (a, b):
+        gallery = node.get("/")[2]
+        assert b"Striped bath towel" in gallery
+        assert b"Striped beach towel" not in gallery
