@@ -10,6 +10,8 @@ admin.site.site_title = "Trace an Object"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Before the admin, whose catch-all would otherwise answer these.
+    path("backoffice/images/", include("objects.staff_urls")),
     path("backoffice/", admin.site.urls),
     path("", include("objects.urls")),
 ]
