@@ -413,10 +413,12 @@ def _probe_size(data: bytes) -> tuple[int, int]:
         raise ImageRejected(str(DAMAGED)) from None
 
 
-def _resize(image: Image.Image, width: int) -> Image.Image:
-    if image.width <= width:  # never upscale
+def _resize(image: Image.Image, width: int, *, aspect: float | None = None) -> Image.Image:
+    """Scale to `width` (never up); `aspect` (height / width) of the full-scale image keeps
+    heights the same whichever size a smaller rendition is made from."""
+    if image.width <= width:
         return image
-    height = max(1, round(image.height * width / image.width))
+    height = max(1, round(width * (aspect or image.height / image.width)))
     return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
@@ -434,13 +436,14 @@ def render_derivatives(image: Image.Image, *, full_width: int | None = None) -> 
     The image may be a reduced decode: a role is never wider than the full-scale result.
     """
     full_width = full_width or image.width
+    aspect = image.height / image.width
     derivatives = []
     source = image
     done: dict[tuple[int, int], list[Derivative]] = {}
     # Largest first, each size made from the previous one: cheaper and as sharp.
     for role, width in sorted(RENDITIONS, key=lambda r: -r[1]):
         target = min(width, full_width)
-        resized = _resize(source, target)
+        resized = _resize(source, target, aspect=aspect)
         source = resized
         key = resized.size
         if key not in done:
@@ -473,7 +476,7 @@ def render_derivatives(image: Image.Image, *, full_width: int | None = None) -> 
 
 def dominant_color(image: Image.Image) -> str:
     """The average colour, as #rrggbb: the placeholder shown while the image loads."""
-    r, g, b = _bare(image).resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+    r, g, b = image.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
@@ -496,7 +499,6 @@ def process_original(data: bytes, *, edit: Edit | None = None) -> ProcessedImage
     largest = max(width for _role, width in RENDITIONS)
     image, decoded = render_edited(data, edit=edit, width=largest)
     derivatives = render_derivatives(image, full_width=_edited_size(decoded.size, edit)[0])
-    smallest = min(derivatives, key=lambda d: d.width)
     return ProcessedImage(
         original=data,
         original_ext=ALLOWED_FORMATS[decoded.format],
@@ -504,7 +506,7 @@ def process_original(data: bytes, *, edit: Edit | None = None) -> ProcessedImage
         format=decoded.format,
         width=decoded.size[0],
         height=decoded.size[1],
-        dominant_color=dominant_color(Image.open(io.BytesIO(smallest.content))),
+        dominant_color=dominant_color(image),
         edit=edit,
     )
 
