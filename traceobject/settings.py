@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from traceobject.env import env_bool, env_int, env_list, env_str
+from traceobject.s3 import s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -176,6 +177,35 @@ STORAGES = {
         ),
     },
 }
+
+# S3-compatible object storage for both public and private media (django-storages), used when
+# the bucket names are set; the local folders above otherwise.
+S3_PUBLIC_BUCKET = env_str("S3_PUBLIC_BUCKET")
+S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET")
+if S3_PUBLIC_BUCKET or S3_PRIVATE_BUCKET:
+    if not (S3_PUBLIC_BUCKET and S3_PRIVATE_BUCKET):
+        raise ImproperlyConfigured("Set both S3_PUBLIC_BUCKET and S3_PRIVATE_BUCKET, or neither.")
+    if S3_PUBLIC_BUCKET == S3_PRIVATE_BUCKET:
+        raise ImproperlyConfigured("S3_PRIVATE_BUCKET must not be the public bucket.")
+    _addressing = env_str("S3_ADDRESSING_STYLE")
+    if _addressing not in ("", "auto", "path", "virtual"):
+        raise ImproperlyConfigured("S3_ADDRESSING_STYLE must be auto, path or virtual.")
+    STORAGES.update(
+        s3_storages(
+            public_bucket=S3_PUBLIC_BUCKET,
+            private_bucket=S3_PRIVATE_BUCKET,
+            endpoint_url=env_str("S3_ENDPOINT_URL"),
+            region=env_str("S3_REGION"),
+            access_key=env_str("S3_ACCESS_KEY_ID"),
+            secret_key=env_str("S3_SECRET_ACCESS_KEY"),
+            addressing_style=_addressing,
+            media_url=MEDIA_URL,
+            public_acl=env_str("S3_PUBLIC_ACL", "public-read"),
+        )
+    )
+    STORAGES["default"] = STORAGES["public"]
+    # Public media comes from the bucket or the CDN, not from this process.
+    SERVE_PUBLIC_MEDIA = False
 
 # Uploads: an original from a camera is rarely over 25 MB; anything larger is refused before
 # Pillow sees it (objects.imaging applies its own pixel limit too).
