@@ -49,8 +49,8 @@ CONTENT_TYPES = {
 # narrower than a width gives that role its own width.
 RENDITIONS = (("thumb", 400), ("large", 800), ("full", 1600))
 # (format, Pillow save options, extension). JPEG is the fallback every browser shows; WebP is
-# what browsers pick from <picture>. AVIF was measured (bench/imaging.py) and left out: on two
-# cores it costs several times the encode time of WebP for the whole 3-size set.
+# what browsers pick from <picture>. AVIF was measured (bench/imaging.py) and left out: for the
+# demo gallery it was larger than WebP at comparable quality and ten times slower to encode.
 FORMATS = (
     ("webp", {"format": "WEBP", "quality": 72, "method": 4}, "webp"),
     (
