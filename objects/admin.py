@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,8 @@ class ObjectImageForm(forms.ModelForm):
         label=_("Image file"),
         required=False,
         help_text=_(
-            "JPEG, PNG or WebP. The original stays private; public copies carry no metadata."
+            "JPEG, PNG, WebP, TIFF or HEIC. The original stays private; public copies carry "
+            "no metadata. Crop and redact after saving."
         ),
     )
 
@@ -54,8 +56,20 @@ class ObjectImageInline(admin.TabularInline):
     model = ObjectImage
     form = ObjectImageForm
     extra = 1
-    fields = ["preview", "upload", "alt_text", "position", "is_primary"]
-    readonly_fields = ["preview"]
+    fields = ["preview", "edit_link", "upload", "alt_text", "position", "is_primary"]
+    readonly_fields = ["preview", "edit_link"]
+
+    @admin.display(description=_("Crop and redact"))
+    def edit_link(self, image):
+        if not image.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a><br><a href="{}">{}</a>',
+            reverse("imagestaff:edit", args=[image.pk]),
+            _("Crop and redact"),
+            reverse("imagestaff:original", args=[image.pk]),
+            _("Original (private)"),
+        )
 
     @admin.display(description=_("Preview"))
     def preview(self, image):
@@ -113,7 +127,7 @@ class TraceObjectAdmin(admin.ModelAdmin):
         for image_form in formset.deleted_forms:
             if image_form.instance.pk:
                 formset.deleted_objects.append(image_form.instance)
-                image_form.instance.delete()
+                services.object_image_delete(image=image_form.instance)
         for image_form in formset.forms:
             if not image_form.has_changed() or image_form in formset.deleted_forms:
                 continue

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -20,8 +20,52 @@ def public_storage():
     return storages["public"]
 
 
+class _PrivateStorage(Storage):
+    """Stands for storages["private"], looked up on every call.
+
+    A FileField evaluates its storage callable once, at import; looking the alias up on each
+    call means a change of STORAGES (S3 in tests, or settings overridden) is always followed.
+    """
+
+    def _target(self) -> Storage:
+        return storages["private"]
+
+    def open(self, name, mode="rb"):
+        return self._target().open(name, mode)
+
+    def save(self, name, content, max_length=None):
+        return self._target().save(name, content, max_length=max_length)
+
+    def delete(self, name):
+        return self._target().delete(name)
+
+    def exists(self, name):
+        return self._target().exists(name)
+
+    def size(self, name):
+        return self._target().size(name)
+
+    def url(self, name):
+        return self._target().url(name)
+
+    def path(self, name):
+        return self._target().path(name)
+
+    def listdir(self, path):
+        return self._target().listdir(path)
+
+    def generate_filename(self, filename):
+        return self._target().generate_filename(filename)
+
+    def get_available_name(self, name, max_length=None):
+        return self._target().get_available_name(name, max_length=max_length)
+
+
+_private = _PrivateStorage()
+
+
 def private_storage():
-    return storages["private"]
+    return _private
 
 
 class Category(models.Model):
@@ -191,11 +235,29 @@ class TraceObject(models.Model):
             raise ValidationError({"alt_text": _("A published object needs alt text.")})
 
 
+# Placeholder colours: the dominant colour rounded to 4 levels per channel, one CSS class each
+# (static/css/site.css), because the Content-Security-Policy forbids inline style attributes.
+PLACEHOLDER_LEVELS = 4
+
+
+def placeholder_class(color: str) -> str:
+    """ "#7a8b9c" -> "ph-122": the nearest of the 64 placeholder classes."""
+    try:
+        channels = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    except (TypeError, ValueError):
+        channels = [208, 212, 218]
+    step = 255 / (PLACEHOLDER_LEVELS - 1)
+    return "ph-" + "".join(str(round(c / step)) for c in channels)
+
+
 class ObjectImage(models.Model):
     """One image of an object: a private original and public derivatives made from it.
 
     `renditions` lists the derivatives written by objects.imaging, each a dict with role
-    ("thumb", "large", "full"), name (in public storage), width, height, format and bytes.
+    ("thumb", "large", "full"), format ("webp", "jpeg"), name (in public storage, named by
+    content hash), width, height and bytes. `crop` and `redactions` are the editor's rectangles
+    in pixels of the original with its orientation applied; the derivatives are made from
+    the original with them applied.
     """
 
     trace_object = models.ForeignKey(
@@ -207,6 +269,24 @@ class ObjectImage(models.Model):
     )
     original = models.FileField(_("original"), storage=private_storage, editable=False)
     original_sha256 = models.CharField(max_length=64, editable=False)
+    original_format = models.CharField(max_length=8, blank=True, editable=False)
+    original_width = models.PositiveIntegerField(default=0, editable=False)
+    original_height = models.PositiveIntegerField(default=0, editable=False)
+    crop = models.JSONField(
+        _("crop"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("x, y, width, height in pixels of the original; empty: the whole image."),
+    )
+    redactions = models.JSONField(
+        _("redactions"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("Rectangles filled solid or pixelated before anything is published."),
+    )
+    dominant_color = models.CharField(max_length=7, default="#d0d4da", editable=False)
     renditions = models.JSONField(default=list, editable=False)
     alt_text = models.CharField(
         _("alt text"),
@@ -232,15 +312,42 @@ class ObjectImage(models.Model):
     def __str__(self):
         return f"{self.trace_object.reference} image {self.position}"
 
-    def rendition(self, role: str) -> dict | None:
+    @property
+    def edit(self):
+        from objects.imaging import Edit
+
+        return Edit.from_dict({"crop": self.crop, "redactions": self.redactions})
+
+    def rendition(self, role: str, fmt: str = "jpeg") -> dict | None:
         for item in self.renditions:
-            if item["role"] == role:
+            if item["role"] == role and item.get("format", "jpeg") == fmt:
                 return item
         return None
 
-    def url(self, role: str) -> str:
-        item = self.rendition(role)
+    def url(self, role: str, fmt: str = "jpeg") -> str:
+        item = self.rendition(role, fmt)
         return public_storage().url(item["name"]) if item else ""
+
+    def srcset(self, fmt: str) -> str:
+        """ "url 400w, url 800w, …" for one format, each width once, narrowest first."""
+        seen = {}
+        for item in self.renditions:
+            if item.get("format", "jpeg") == fmt:
+                seen.setdefault(item["width"], item["name"])
+        storage = public_storage()
+        return ", ".join(f"{storage.url(name)} {width}w" for width, name in sorted(seen.items()))
+
+    @property
+    def srcset_webp(self) -> str:
+        return self.srcset("webp")
+
+    @property
+    def srcset_jpeg(self) -> str:
+        return self.srcset("jpeg")
+
+    @property
+    def placeholder_class(self) -> str:
+        return placeholder_class(self.dominant_color)
 
     @property
     def thumb(self):
@@ -263,3 +370,6 @@ class ObjectImage(models.Model):
     @property
     def alt(self) -> str:
         return self.alt_text or self.trace_object.alt_text
+
+    def derivative_names(self) -> set[str]:
+        return {item["name"] for item in self.renditions}

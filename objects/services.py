@@ -69,6 +69,65 @@ def object_create(
     return object_save(obj=obj, user=user)
 
 
+def _write_derivatives(derivatives: list[imaging.Derivative]) -> tuple[list[dict], list[str]]:
+    """Write derivatives to public storage; returns (renditions, names newly written).
+
+    Names are content hashes, so a file that already exists holds exactly these bytes.
+    """
+    public = public_storage()
+    renditions, written = [], []
+    for derivative in derivatives:
+        if not public.exists(derivative.name) and derivative.name not in written:
+            written.append(public.save(derivative.name, ContentFile(derivative.content)))
+        renditions.append(
+            {
+                "role": derivative.role,
+                "format": derivative.format,
+                "name": derivative.name,
+                "width": derivative.width,
+                "height": derivative.height,
+                "bytes": len(derivative.content),
+            }
+        )
+    return renditions, written
+
+
+def _delete_unreferenced(names: set[str]) -> None:
+    """Remove public derivatives that no image refers to any more (run after commit)."""
+    if not names:
+        return
+    in_use = {
+        item["name"]
+        for renditions in ObjectImage.objects.values_list("renditions", flat=True)
+        for item in renditions
+    }
+    public = public_storage()
+    for name in names - in_use:
+        public.delete(name)
+
+
+def _apply_processed(image: ObjectImage, processed: imaging.ProcessedImage, renditions) -> None:
+    image.original_format = processed.format
+    image.original_width = processed.width
+    image.original_height = processed.height
+    edit = processed.edit.to_dict()
+    image.crop = edit["crop"]
+    image.redactions = edit["redactions"]
+    image.dominant_color = processed.dominant_color
+    image.renditions = renditions
+
+
+IMAGE_PIPELINE_FIELDS = [
+    "original_format",
+    "original_width",
+    "original_height",
+    "crop",
+    "redactions",
+    "dominant_color",
+    "renditions",
+]
+
+
 def object_image_add(
     *,
     obj: TraceObject,
@@ -90,20 +149,7 @@ def object_image_add(
     )
     written = []
     try:
-        renditions = []
-        for derivative in processed.derivatives:
-            if not public.exists(derivative.name):
-                written.append(public.save(derivative.name, ContentFile(derivative.content)))
-            renditions.append(
-                {
-                    "role": derivative.role,
-                    "name": derivative.name,
-                    "width": derivative.width,
-                    "height": derivative.height,
-                    "format": derivative.format,
-                    "bytes": len(derivative.content),
-                }
-            )
+        renditions, written = _write_derivatives(processed.derivatives)
         with transaction.atomic():
             has_primary = obj.images.filter(is_primary=True).exists()
             if primary is None:
@@ -111,21 +157,105 @@ def object_image_add(
             if primary and has_primary:
                 obj.images.filter(is_primary=True).update(is_primary=False)
             last = obj.images.aggregate(p=Max("position"))["p"]
-            image = ObjectImage.objects.create(
+            image = ObjectImage(
                 trace_object=obj,
                 position=0 if last is None else last + 1,
                 is_primary=primary,
                 original=original_name,
                 original_sha256=processed.original_sha256,
-                renditions=renditions,
                 alt_text=alt_text,
             )
+            _apply_processed(image, processed, renditions)
+            image.save()
     except Exception:
         private.delete(original_name)
         for name in written:
             public.delete(name)
         raise
     return image
+
+
+def _read_original(image: ObjectImage) -> bytes:
+    with image.original.open("rb") as fh:
+        return fh.read()
+
+
+def object_image_edit(*, image: ObjectImage, edit: imaging.Edit) -> ObjectImage:
+    """Apply a crop and redactions: new derivatives from the original, old ones removed.
+
+    Raises ImageRejected (nothing changed) when a rectangle does not fit the image. The
+    superseded derivatives are deleted once the new row is committed, so an unredacted copy
+    does not stay reachable in public storage.
+    """
+    processed = imaging.process_original(_read_original(image), edit=edit)
+    return _replace_derivatives(image=image, processed=processed)
+
+
+def _replace_derivatives(*, image: ObjectImage, processed: imaging.ProcessedImage) -> ObjectImage:
+    old_names = image.derivative_names()
+    renditions, written = _write_derivatives(processed.derivatives)
+    try:
+        with transaction.atomic():
+            _apply_processed(image, processed, renditions)
+            image.save(update_fields=IMAGE_PIPELINE_FIELDS)
+            new_names = image.derivative_names()
+            transaction.on_commit(lambda: _delete_unreferenced(old_names - new_names))
+    except Exception:
+        public = public_storage()
+        for name in written:
+            public.delete(name)
+        raise
+    return image
+
+
+def object_image_rebuild(*, image: ObjectImage) -> bool:
+    """Make an image's derivatives again from its original and edit; True if anything changed.
+
+    Encoding is deterministic, so a second run finds the same names and the same files and
+    writes nothing: the command can be run again safely after an interruption.
+    """
+    processed = imaging.process_original(_read_original(image), edit=image.edit)
+    public = public_storage()
+    missing = [d for d in processed.derivatives if not public.exists(d.name)]
+    before = (
+        image.renditions,
+        image.dominant_color,
+        image.original_format,
+        image.original_width,
+        image.original_height,
+    )
+    after_renditions = [
+        {
+            "role": d.role,
+            "format": d.format,
+            "name": d.name,
+            "width": d.width,
+            "height": d.height,
+            "bytes": len(d.content),
+        }
+        for d in processed.derivatives
+    ]
+    after = (
+        after_renditions,
+        processed.dominant_color,
+        processed.format,
+        processed.width,
+        processed.height,
+    )
+    if before == after and not missing:
+        return False
+    _replace_derivatives(image=image, processed=processed)
+    return True
+
+
+def object_image_delete(*, image: ObjectImage) -> None:
+    """Delete an image row, then its original and any derivative no other image uses."""
+    names = image.derivative_names()
+    original = image.original.name
+    with transaction.atomic():
+        image.delete()
+        transaction.on_commit(lambda: _delete_unreferenced(names))
+        transaction.on_commit(lambda: private_storage().delete(original))
 
 
 def object_image_update(

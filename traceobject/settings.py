@@ -9,13 +9,13 @@ import ipaddress
 import logging
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from traceobject.env import env_bool, env_choice, env_int, env_list, env_str
 from traceobject.logging import logging_config
+from traceobject.s3 import s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -194,43 +194,34 @@ STORAGES = {
     },
 }
 
-# Media in S3-compatible buckets (AWS, MinIO, ...) instead of local folders: required once there
-# is more than one app node without a shared folder. The public bucket is read through MEDIA_URL
-# (a CDN or the bucket's public URL); the private bucket is never made public and its files are
-# only streamed by permission-checked views.
-MEDIA_BACKEND = env_choice("MEDIA_BACKEND", "filesystem", ["filesystem", "s3"]).lower()
-if MEDIA_BACKEND == "s3":
-    _s3 = {
-        "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
-        "access_key": env_str("S3_ACCESS_KEY_ID") or None,
-        "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
-        "region_name": env_str("S3_REGION") or None,
-        # Uploads never replace a file of the same name; names are hashes or random anyway.
-        "file_overwrite": False,
-        "default_acl": None,
-    }
-    _buckets = {alias: env_str(f"S3_{alias.upper()}_BUCKET") for alias in ("public", "private")}
-    for _alias, _bucket in _buckets.items():
-        if not _bucket:
-            raise ImproperlyConfigured(f"MEDIA_BACKEND=s3 needs S3_{_alias.upper()}_BUCKET")
-    _public_url = urlsplit(MEDIA_URL)
-    if not (_public_url.scheme and _public_url.netloc):
-        raise ImproperlyConfigured("MEDIA_BACKEND=s3 needs MEDIA_URL=https://<public media host>/")
-    _public = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            **_s3,
-            "bucket_name": _buckets["public"],
-            "querystring_auth": False,
-            "custom_domain": _public_url.netloc + _public_url.path.rstrip("/"),
-            "url_protocol": _public_url.scheme + ":",
-        },
-    }
-    STORAGES["default"] = STORAGES["public"] = _public
-    STORAGES["private"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {**_s3, "bucket_name": _buckets["private"], "querystring_auth": True},
-    }
+# S3-compatible object storage for both public and private media (django-storages), used when
+# the bucket names are set; the local folders above otherwise.
+S3_PUBLIC_BUCKET = env_str("S3_PUBLIC_BUCKET")
+S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET")
+if S3_PUBLIC_BUCKET or S3_PRIVATE_BUCKET:
+    if not (S3_PUBLIC_BUCKET and S3_PRIVATE_BUCKET):
+        raise ImproperlyConfigured("Set both S3_PUBLIC_BUCKET and S3_PRIVATE_BUCKET, or neither.")
+    if S3_PUBLIC_BUCKET == S3_PRIVATE_BUCKET:
+        raise ImproperlyConfigured("S3_PRIVATE_BUCKET must not be the public bucket.")
+    _addressing = env_str("S3_ADDRESSING_STYLE")
+    if _addressing not in ("", "auto", "path", "virtual"):
+        raise ImproperlyConfigured("S3_ADDRESSING_STYLE must be auto, path or virtual.")
+    STORAGES.update(
+        s3_storages(
+            public_bucket=S3_PUBLIC_BUCKET,
+            private_bucket=S3_PRIVATE_BUCKET,
+            endpoint_url=env_str("S3_ENDPOINT_URL"),
+            region=env_str("S3_REGION"),
+            access_key=env_str("S3_ACCESS_KEY_ID"),
+            secret_key=env_str("S3_SECRET_ACCESS_KEY"),
+            addressing_style=_addressing,
+            media_url=MEDIA_URL,
+            public_acl=env_str("S3_PUBLIC_ACL", "public-read"),
+        )
+    )
+    STORAGES["default"] = STORAGES["public"]
+    # Public media comes from the bucket or the CDN, not from this process.
+    SERVE_PUBLIC_MEDIA = False
 
 # Uploads: an original from a camera is rarely over 25 MB; anything larger is refused before
 # Pillow sees it (objects.imaging applies its own pixel limit too).

@@ -15,6 +15,8 @@ register_converter(ReferenceConverter, "ref")
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # Before the admin, whose catch-all would otherwise answer these.
+    path("backoffice/images/", include("objects.staff_urls")),
     path("backoffice/", admin.site.urls),
     path("", include("objects.urls")),
     path("", include("tips.urls")),

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from objects.models import TraceObject
 from tests.factories import make_category, make_object
+from tests.html import tags
 
 GALLERY = reverse("objects:gallery")
 
@@ -110,9 +112,19 @@ def test_cards_carry_thumbnail_size_lazy_loading_and_badges(client):
     old = make_object(days_ago=40)
     identified = make_object(status="identified", days_ago=60)
     body = client.get(GALLERY).content.decode()
-    thumb = new.primary_image.thumb
-    assert f'src="{thumb["url"]}" width="{thumb["width"]}" height="{thumb["height"]}"' in body
-    assert 'loading="lazy"' in body
+    image = new.primary_image
+    thumb = image.thumb
+    img = next(t for t in tags(body, "img") if t.get("src") == thumb["url"])
+    assert (img["width"], img["height"]) == (str(thumb["width"]), str(thumb["height"]))
+    assert img["loading"] == "lazy" and img["sizes"]
+    assert img["srcset"] == image.srcset_jpeg and img["class"] == image.placeholder_class
+    # The factory's image is 640 wide: 400 and its own width, never upscaled to 800 or 1600.
+    assert img["srcset"].endswith("-640w.jpg 640w") and img["srcset"].count(" 400w,") == 1
+    webp = [t for t in tags(body, "source") if t["srcset"] == image.srcset_webp]
+    assert webp and webp[0]["type"] == "image/webp" and ".webp 400w" in webp[0]["srcset"]
+    # The placeholder class exists in the stylesheet (no inline style under the CSP).
+    css = (settings.BASE_DIR / "static/css/site.css").read_text()
+    assert f"img.{image.placeholder_class}{{" in css
     cards = {
         o.reference: body.split(o.reference, 1)[1].split("</li>", 1)[0]
         for o in (new, old, identified)

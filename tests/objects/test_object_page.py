@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_object
+from tests.html import tags
 
 
 @pytest.mark.django_db
@@ -13,7 +14,9 @@ def test_it_shows_the_object_with_question_large_image_and_tip_link(client):
     assert obj.reference in body and "Canvas tote bag" in body
     assert "Where is this bag sold?" in body
     image = obj.primary_image
-    assert f'href="{image.full["url"]}"><img src="{image.large["url"]}"' in body
+    assert f'href="{image.full["url"]}"><picture>' in body
+    img = next(t for t in tags(body, "img") if t.get("src") == image.large["url"])
+    assert img["srcset"] == image.srcset_jpeg and "loading" not in img  # the first is eager
     assert f'alt="{obj.alt_text}"' in body
     assert reverse("tips:form", args=[obj.number]) in body
 

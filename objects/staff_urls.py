@@ -1,0 +1,11 @@
+from django.urls import path
+
+from objects import staff_views
+
+app_name = "imagestaff"
+
+urlpatterns = [
+    path("<int:pk>/original/", staff_views.image_original, name="original"),
+    path("<int:pk>/source/", staff_views.image_source, name="source"),
+    path("<int:pk>/edit/", staff_views.image_edit, name="edit"),
+]

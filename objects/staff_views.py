@@ -1,0 +1,142 @@
+"""Staff views for images: the private original, the editor's canvas, crop and redact.
+
+Every view here needs a logged-in staff user with the model permission, and is never cached:
+they show investigator-only pixels (invariant 5). Two-factor login arrives with the back-office
+issue and will wrap these the same way as the admin.
+"""
+
+import base64
+from functools import wraps
+
+from django.contrib import admin, messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from objects import imaging, services
+from objects.forms import ImageEditForm, RedactionFormSet, edit_from_forms
+from objects.models import ObjectImage
+
+
+def staff_view(permission: str):
+    """login → staff → permission, never cached: anonymous is sent to log in, others get 403."""
+
+    def decorate(view):
+        @wraps(view)
+        def staff_only(request, *args, **kwargs):
+            if not request.user.is_staff:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return never_cache(
+            login_required(permission_required(permission, raise_exception=True)(staff_only))
+        )
+
+    return decorate
+
+
+@require_safe
+@staff_view("objects.view_objectimage")
+def image_original(request, pk: int):
+    """The original as uploaded, as a download: the only way anyone gets it."""
+    image = get_object_or_404(ObjectImage.objects.select_related("trace_object"), pk=pk)
+    fmt = image.original_format or "JPEG"
+    filename = (
+        f"{image.trace_object.reference}-image-{image.pk}.{imaging.ALLOWED_FORMATS.get(fmt, 'bin')}"
+    )
+    return FileResponse(
+        image.original.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type=imaging.CONTENT_TYPES.get(fmt, "application/octet-stream"),
+    )
+
+
+@require_safe
+@staff_view("objects.change_objectimage")
+def image_source(request, pk: int):
+    """The unedited original, oriented and scaled down, for the editor to draw on."""
+    image = get_object_or_404(ObjectImage, pk=pk)
+    with image.original.open("rb") as fh:
+        data = fh.read()
+    try:
+        content, _size = imaging.render_source(data)
+    except imaging.ImageRejected as exc:
+        return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")
+    return HttpResponse(content, content_type="image/jpeg")
+
+
+def _initial(image: ObjectImage):
+    crop = image.crop or {}
+    form_initial = {
+        "crop_x": crop.get("x"),
+        "crop_y": crop.get("y"),
+        "crop_width": crop.get("width"),
+        "crop_height": crop.get("height"),
+    }
+    return form_initial, [dict(r) for r in image.redactions]
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view("objects.change_objectimage")
+def image_edit(request, pk: int):
+    """Crop and redact with numeric fields; "Preview" renders the result on the server,
+    "Publish" replaces the public derivatives. The script in static/js only fills the fields."""
+    image = get_object_or_404(ObjectImage.objects.select_related("trace_object"), pk=pk)
+    size = (image.original_width, image.original_height)
+    preview = None
+    if request.method == "POST":
+        form = ImageEditForm(request.POST)
+        formset = RedactionFormSet(request.POST, prefix="redactions")
+        if form.is_valid() and formset.is_valid():
+            try:
+                edit = edit_from_forms(form, formset, size=size)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                try:
+                    if request.POST.get("action") == "publish":
+                        services.object_image_edit(image=image, edit=edit)
+                        messages.success(
+                            request, _("The crop and redactions are applied and published.")
+                        )
+                        return redirect(
+                            reverse(
+                                "admin:objects_traceobject_change", args=[image.trace_object_id]
+                            )
+                        )
+                    with image.original.open("rb") as fh:
+                        content = imaging.render_preview(fh.read(), edit=edit)
+                    preview = "data:image/jpeg;base64," + base64.b64encode(content).decode()
+                except imaging.ImageRejected as exc:
+                    form.add_error(None, str(exc))
+            # Redisplay with fresh empty rows after the filled ones.
+            if preview:
+                formset = RedactionFormSet(
+                    prefix="redactions",
+                    initial=[
+                        {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+                        for f in formset.forms
+                        if f.redaction() is not None
+                    ],
+                )
+    else:
+        form_initial, redactions = _initial(image)
+        form = ImageEditForm(initial=form_initial)
+        formset = RedactionFormSet(prefix="redactions", initial=redactions)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Crop and redact: %(object)s") % {"object": image.trace_object},
+        "image": image,
+        "obj": image.trace_object,
+        "form": form,
+        "formset": formset,
+        "preview": preview,
+        "published": image.large,
+    }
+    return render(request, "objects/staff/image_edit.html", context)

@@ -1,0 +1,19 @@
+"""Read tags out of rendered HTML, so tests assert attributes rather than exact markup."""
+
+from html.parser import HTMLParser
+
+
+class _Tags(HTMLParser):
+    def __init__(self, name):
+        super().__init__()
+        self.name, self.found = name, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == self.name:
+            self.found.append(dict(attrs))
+
+
+def tags(html: str, name: str) -> list[dict]:
+    parser = _Tags(name)
+    parser.feed(html)
+    return parser.found
