@@ -6,13 +6,12 @@ from objects.converters import ReferenceConverter
 from objects.views import healthz
 from traceobject.media import serve_public_media
 
-admin.site.site_header = "Trace an Object — back-office"
-admin.site.site_title = "Trace an Object"
-
 register_converter(ReferenceConverter, "ref")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Our staff views (login steps, triage, audit) first, then Django's admin; both need 2FA.
+    path("backoffice/", include("backoffice.urls")),
     path("backoffice/", admin.site.urls),
     path("", include("objects.urls")),
     path("", include("tips.urls")),
