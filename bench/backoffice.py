@@ -42,10 +42,12 @@ CITIES = ["Lyon", "Utrecht", "Madrid", "Lisbon", "Warsaw", "Krakow", "Porto", "G
           "Plovdiv", "Thessaloniki", "Patras", "Limassol", "Valletta"] + [
           f"Town{i}" for i in range(60)]  # fmt: skip
 SHOPS = ["Primark", "Hema", "Zara", "Lidl", "Aldi", "Ikea", "Action", "Tesco", "Carrefour",
-         "Pepco", "Kik", "Tedi", "Biedronka", "Mercadona", "Coop", "Spar", "Rossmann", "dm"]  # fmt: skip
+         "Pepco", "Kik", "Tedi", "Biedronka", "Mercadona", "Coop", "Spar", "Rossmann",
+         "dm"]  # fmt: skip
 THINGS = ["bag", "lamp", "mug", "shirt", "blanket", "bottle", "toy", "curtain", "pillow", "box"]
 COUNTRIES = ["FR", "NL", "ES", "PT", "PL", "BE", "AT", "IT", "DE", "EE", "LV", "LT", "NO", "DK",
-             "SE", "FI", "IE", "CZ", "SK", "HR", "SI", "HU", "RO", "BG", "GR", "CY", "MT"]  # fmt: skip
+             "SE", "FI", "IE", "CZ", "SK", "HR", "SI", "HU", "RO", "BG", "GR", "CY",
+             "MT"]  # fmt: skip
 TEMPLATES = [
     "I have seen this {thing} at {shop} in {city}, near the station.",
     "This {thing} is sold by {shop}. My sister bought one in {city} last year.",

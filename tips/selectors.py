@@ -59,8 +59,8 @@ def tip_duplicates(*, tip: Tip, limit: int = 8) -> list[Tip]:
             found.setdefault(other.pk, other)
     if _postgres():
         # Only constant SQL is formatted in; every value is a parameter.
-        sql = (  # noqa: S608
-            f"SELECT id FROM tips_tip WHERE trace_object_id = %s AND id <> %s AND "
+        sql = (
+            f"SELECT id FROM tips_tip WHERE trace_object_id = %s AND id <> %s AND "  # noqa: S608
             f"{NORMALISED_SQL} %% lower(regexp_replace(%s, '[^[:alnum:]]+', ' ', 'g')) "
             f"ORDER BY similarity({NORMALISED_SQL}, "
             f"lower(regexp_replace(%s, '[^[:alnum:]]+', ' ', 'g'))) DESC LIMIT %s"

@@ -5,6 +5,7 @@ site refuses to start without a SECRET_KEY; `manage.py check --deploy` (run by g
 see traceobject.checks) also refuses SQLite and an empty ALLOWED_HOSTS.
 """
 
+import re
 import secrets
 from pathlib import Path
 
@@ -240,8 +241,12 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Login attempts per account ("count/period"); keyed on a keyed hash of the username, never
 # global, so nobody can lock every account out at once.
 STAFF_LOGIN_RATE = env_str("STAFF_LOGIN_RATE", "5/m")
+if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", STAFF_LOGIN_RATE):
+    raise ImproperlyConfigured(f"STAFF_LOGIN_RATE must look like 5/m; got {STAFF_LOGIN_RATE!r}")
 # The issuer name shown in authenticator apps next to the account.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Trace an Object")
+# Nobody, not even a supervisor, can read another person's TOTP secret or QR code in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A TOTP code from the previous or next 30-second step is accepted (clock drift); never twice.
 OTP_TOTP_TOLERANCE = 1
 # Recovery codes made at setup (each works once).

@@ -15,9 +15,12 @@ from tests.personas import login_verified
 )
 def test_the_audit_table_refuses_update_and_delete(sql):
     audit_record(action="view", actor_name="someone")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert AuditEntry.objects.get().actor_name == "someone"
 
 
