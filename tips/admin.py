@@ -87,7 +87,8 @@ class TipAdmin(admin.ModelAdmin):
         "status",
         "trace_object",
         "country",
-        ("assignee", admin.RelatedOnlyFieldListFilter),
+        # Staff users as choices (limit_choices_to); RelatedOnly would scan every tip for them.
+        ("assignee", admin.RelatedFieldListFilter),
         LanguageFilter,
         ("received_at", admin.DateFieldListFilter),
         HasContactFilter,

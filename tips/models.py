@@ -134,8 +134,16 @@ class Tip(models.Model):
             models.Index(fields=["-received_at", "-id"], name="tip_received_idx"),
             # "Assigned to me" and the assignee filter.
             models.Index(fields=["assignee", "status"], name="tip_assignee_status_idx"),
-            # Full-text search and trigram duplicates: GIN indexes on expressions, created on
-            # PostgreSQL only by migration tips 0003 (tip_fts_idx, tip_norm_trgm_idx).
+            # Likely duplicates (the object's latest tips) and the per-object "by day" figures.
+            models.Index(fields=["trace_object", "-received_at"], name="tip_object_received_idx"),
+            # The per-object clusters: duplicates counted by their original.
+            models.Index(
+                fields=["trace_object", "duplicate_of"],
+                condition=Q(duplicate_of__isnull=False),
+                name="tip_object_duplicate_idx",
+            ),
+            # Full-text search: a GIN index on an expression, created on PostgreSQL only by
+            # migration tips 0003 (tip_fts_idx).
         ]
         permissions = [
             ("view_tip_contact", _("Can see tipsters' contact details and photos")),

@@ -1,7 +1,7 @@
 """Reads for the back-office: the triage queue, duplicates, clusters, search, per-object figures.
 
-Each one is bounded: no unbounded COUNT(*), a LIMIT on every list, and the PostgreSQL paths use
-the expression indexes from migration tips 0003 (the SQL below must match them exactly).
+Each one is bounded: no unbounded COUNT(*), a LIMIT on every list, and the full-text search uses
+the expression index from migration tips 0003 (the SQL below must match it exactly).
 """
 
 import difflib
@@ -16,13 +16,15 @@ from tips.models import Tip
 
 S = Tip.Status
 
-# Same expression as the index tip_norm_trgm_idx: lower case, every run of non-alphanumerics
-# replaced by one space.
-NORMALISED_SQL = "lower(regexp_replace(tips_tip.body, '[^[:alnum:]]+', ' ', 'g'))"
+# Normalised text: lower case, every run of non-alphanumerics replaced by one space.
 # Same expression as the index tip_fts_idx ('simple': tips come in every language).
 FTS_SQL = "to_tsvector('simple'::regconfig, tips_tip.body || ' ' || tips_tip.place)"
-# pg_trgm's default threshold for the % operator (which the trigram index serves).
-DUPLICATE_SIMILARITY = 0.3
+NORMALISED_SQL_RECENT = "lower(regexp_replace(recent.body, '[^[:alnum:]]+', ' ', 'g'))"
+NORMALISED_PARAM = "lower(regexp_replace(%s, '[^[:alnum:]]+', ' ', 'g'))"
+# pg_trgm similarity from which two tips count as likely duplicates.
+DUPLICATE_SIMILARITY = 0.45
+# How many of the object's latest tips each tip is compared with.
+DUPLICATE_WINDOW = 3000
 
 
 def _postgres() -> bool:
@@ -58,15 +60,19 @@ def tip_duplicates(*, tip: Tip, limit: int = 8) -> list[Tip]:
         for other in same.filter(country=tip.country, place__iexact=tip.place.strip())[:limit]:
             found.setdefault(other.pk, other)
     if _postgres():
-        # Only constant SQL is formatted in; every value is a parameter.
+        # Trigram similarity against the object's latest DUPLICATE_WINDOW tips only: bounded
+        # work per page whatever the table size (index tip_object_received_idx). Only constant
+        # SQL is formatted in; every value is a parameter.
         sql = (
-            f"SELECT id FROM tips_tip WHERE trace_object_id = %s AND id <> %s AND "  # noqa: S608
-            f"{NORMALISED_SQL} %% lower(regexp_replace(%s, '[^[:alnum:]]+', ' ', 'g')) "
-            f"ORDER BY similarity({NORMALISED_SQL}, "
-            f"lower(regexp_replace(%s, '[^[:alnum:]]+', ' ', 'g'))) DESC LIMIT %s"
+            f"SELECT id FROM (SELECT id, body FROM tips_tip WHERE trace_object_id = %s "  # noqa: S608
+            f"AND id <> %s ORDER BY received_at DESC LIMIT %s) AS recent "
+            f"WHERE similarity({NORMALISED_SQL_RECENT}, {NORMALISED_PARAM}) >= %s "
+            f"ORDER BY similarity({NORMALISED_SQL_RECENT}, {NORMALISED_PARAM}) DESC LIMIT %s"
         )
+        params = [tip.trace_object_id, tip.pk, DUPLICATE_WINDOW, tip.body,
+                  DUPLICATE_SIMILARITY, tip.body, limit]  # fmt: skip
         with connection.cursor() as cursor:
-            cursor.execute(sql, [tip.trace_object_id, tip.pk, tip.body, tip.body, limit])
+            cursor.execute(sql, params)
             ids = [row[0] for row in cursor.fetchall()]
         for other in Tip.objects.filter(pk__in=ids):
             found.setdefault(other.pk, other)
@@ -83,14 +89,15 @@ def tip_duplicates(*, tip: Tip, limit: int = 8) -> list[Tip]:
 def tip_clusters(*, object_id: int, limit: int = 50) -> list[dict]:
     """Each answer on an object and how many independent tips support it (itself plus the
     tips marked duplicates of it), most supported first."""
-    roots = (
-        Tip.objects.filter(trace_object_id=object_id, duplicate_of__isnull=True)
-        .exclude(status=S.SPAM)
-        .annotate(support=Count("duplicates") + 1)
-        .filter(support__gt=1)
-        .order_by("-support", "-received_at")[:limit]
-    )
-    return [{"tip": root, "support": root.support} for root in roots]
+    counts = list(
+        Tip.objects.filter(trace_object_id=object_id, duplicate_of__isnull=False)
+        .order_by()
+        .values_list("duplicate_of")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "duplicate_of")[:limit]
+    )  # index tip_object_duplicate_idx
+    roots = Tip.objects.in_bulk([root_id for root_id, _ in counts])
+    return [{"tip": roots[root_id], "support": n + 1} for root_id, n in counts if root_id in roots]
 
 
 def tip_next_in_queue(*, after_id: int | None = None, object_id: int | None = None) -> Tip | None:

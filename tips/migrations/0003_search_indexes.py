@@ -1,7 +1,7 @@
 """PostgreSQL only: pg_trgm, and the expression indexes that tips.selectors' SQL matches.
 
 - tip_fts_idx: full-text search in the back-office tip list (tip_search).
-- tip_norm_trgm_idx: likely duplicates on an object by trigram similarity (tip_duplicates).
+pg_trgm's similarity() finds likely duplicates (tip_duplicates) among an object's latest tips.
 SQLite (development) has neither; the selectors fall back to LIKE and difflib there.
 """
 
@@ -11,10 +11,8 @@ FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS tip_fts_idx ON tips_tip USING gin "
     "((to_tsvector('simple'::regconfig, body || ' ' || place)))",
-    "CREATE INDEX IF NOT EXISTS tip_norm_trgm_idx ON tips_tip USING gin "
-    "((lower(regexp_replace(body, '[^[:alnum:]]+', ' ', 'g'))) gin_trgm_ops)",
 ]
-BACKWARD = ["DROP INDEX IF EXISTS tip_norm_trgm_idx", "DROP INDEX IF EXISTS tip_fts_idx"]
+BACKWARD = ["DROP INDEX IF EXISTS tip_fts_idx"]
 
 
 def _run(statements):
