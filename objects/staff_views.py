@@ -1,43 +1,23 @@
 """Staff views for images: the private original, the editor's canvas, crop and redact.
 
-Every view here needs a logged-in staff user with the model permission, and is never cached:
-they show investigator-only pixels (invariant 5). Two-factor login arrives with the back-office
-issue and will wrap these the same way as the admin.
+Every view here goes through traceobject.staff.staff_view (logged in, second factor verified,
+the model permission) and is never cached: they show investigator-only pixels (invariant 5).
 """
 
 import base64
-from functools import wraps
 
 from django.contrib import admin, messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from objects import imaging, services
 from objects.forms import ImageEditForm, RedactionFormSet, edit_from_forms
 from objects.models import ObjectImage
-
-
-def staff_view(permission: str):
-    """login → staff → permission, never cached: anonymous is sent to log in, others get 403."""
-
-    def decorate(view):
-        @wraps(view)
-        def staff_only(request, *args, **kwargs):
-            if not request.user.is_staff:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return never_cache(
-            login_required(permission_required(permission, raise_exception=True)(staff_only))
-        )
-
-    return decorate
+from traceobject.staff import staff_view
 
 
 @require_safe

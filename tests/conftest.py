@@ -6,7 +6,14 @@ from django.conf import settings
 from django.core.cache import cache
 
 from tests.factories import make_category, make_object
-from tests.personas import make_editor, make_investigator, make_staff_without_permission
+from tests.personas import (
+    login_verified,
+    make_editor,
+    make_investigator,
+    make_investigator_with_contact,
+    make_staff_without_permission,
+    make_supervisor,
+)
 
 _SKIPPED = {"postgres": 0, "redis": 0}
 
@@ -85,6 +92,20 @@ def staff_without_permission(db):
 
 
 @pytest.fixture
+def supervisor(db):
+    return make_supervisor()
+
+
+@pytest.fixture
+def investigator_with_contact(db):
+    return make_investigator_with_contact()
+
+
+@pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+    return login_verified(client, editor)
+
+
+@pytest.fixture
+def investigator_client(client, investigator):
+    return login_verified(client, investigator)

@@ -7,6 +7,20 @@ from django_countries.fields import CountryField
 from objects.models import TraceObject
 
 
+class Tag(models.Model):
+    """A label investigators put on tips (e.g. "brand named", "shop found")."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+
 class Tip(models.Model):
     """What a member of the public sent about an object. Nothing about the request is kept.
 
@@ -54,6 +68,57 @@ class Tip(models.Model):
     received_at = models.DateTimeField(_("received (hour)"), db_index=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # --- Triage (back-office only; never shown to a tipster) ---
+    class Priority(models.IntegerChoices):
+        LOW = 0, _("Low")
+        NORMAL = 1, _("Normal")
+        HIGH = 2, _("High")
+        URGENT = 3, _("Urgent")
+
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tips",
+        verbose_name=_("assigned to"),
+        limit_choices_to={"is_staff": True},
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tips", verbose_name=_("tags"))
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+        help_text=_("The tip that says the same; always the first of its cluster."),
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status changed by"),
+    )
+    forwarded_to = models.CharField(_("forwarded to (agency)"), max_length=200, blank=True)
+    forwarded_country = CountryField(_("forwarded to (country)"), blank=True)
+    forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True)
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("forwarded by"),
+    )
+    contact_erased_at = models.DateTimeField(_("contact details erased at"), null=True, blank=True)
+
     class Meta:
         ordering = ["-received_at", "-pk"]
         verbose_name = _("tip")
@@ -65,6 +130,23 @@ class Tip(models.Model):
             ),
             # The queue of new tips across all objects.
             models.Index(fields=["status", "-received_at"], name="tip_status_received_idx"),
+            # The back-office tip list, newest first, unfiltered.
+            models.Index(fields=["-received_at", "-id"], name="tip_received_idx"),
+            # "Assigned to me" and the assignee filter.
+            models.Index(fields=["assignee", "status"], name="tip_assignee_status_idx"),
+            # Likely duplicates (the object's latest tips) and the per-object "by day" figures.
+            models.Index(fields=["trace_object", "-received_at"], name="tip_object_received_idx"),
+            # The per-object clusters: duplicates counted by their original.
+            models.Index(
+                fields=["trace_object", "duplicate_of"],
+                condition=Q(duplicate_of__isnull=False),
+                name="tip_object_duplicate_idx",
+            ),
+            # Full-text search: a GIN index on an expression, created on PostgreSQL only by
+            # migration tips 0003 (tip_fts_idx).
+        ]
+        permissions = [
+            ("view_tip_contact", _("Can see tipsters' contact details and photos")),
         ]
 
     def __str__(self):
@@ -112,3 +194,41 @@ class TipMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_author_display()} message on tip {self.tip_id}"
+
+
+class TipEvent(models.Model):
+    """The tip's back-office history: status changes, assignment, forwarding, internal notes.
+
+    Internal notes are never shown to the tipster. Each row says who and when.
+    """
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Status changed")
+        ASSIGN = "assign", _("Assigned")
+        PRIORITY = "priority", _("Priority changed")
+        FORWARD = "forward", _("Forwarded")
+        NOTE = "note", _("Internal note")
+        QUESTION = "question", _("Question asked")
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    from_status = models.CharField(max_length=12, choices=Tip.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Tip.Status.choices, blank=True)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("tip event")
+        verbose_name_plural = _("tip events")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on tip {self.tip_id}"

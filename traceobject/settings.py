@@ -7,6 +7,7 @@ see traceobject.checks) also refuses SQLite and an empty ALLOWED_HOSTS.
 
 import ipaddress
 import logging
+import re
 import secrets
 from pathlib import Path
 
@@ -58,7 +59,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with our site class (traceobject.staff.BackofficeSite): two factors required.
+    "traceobject.apps.BackofficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,8 +69,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "traceobject.apps.TraceObjectConfig",
     "django_countries",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "objects",
     "tips",
+    "backoffice",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "traceobject.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session names the OTP device that verified this login.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -139,6 +147,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Argon2id first: new and changed passwords are hashed with it; older hashes still verify and
+# are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# A password longer than this is refused before it is hashed (hashing is the expensive part).
+PASSWORD_MAX_LENGTH = env_int("PASSWORD_MAX_LENGTH", 256, minimum=64)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -147,6 +164,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "backoffice.passwords.MaximumLengthValidator"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -295,6 +313,34 @@ DEPLOY_CHECK_FAIL_LEVEL = env_choice(
 )
 
 LOGIN_URL = "admin:login"
+
+# --- Back-office (staff) ------------------------------------------------------------------------
+# Staff sessions end after this many idle seconds: every request pushes the expiry forward.
+# Only sessions that hold something are saved, so public pages still set no cookie.
+SESSION_COOKIE_AGE = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Login attempts per account ("count/period"); keyed on a keyed hash of the username, never
+# global, so nobody can lock every account out at once.
+STAFF_LOGIN_RATE = env_str("STAFF_LOGIN_RATE", "5/m")
+if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", STAFF_LOGIN_RATE):
+    raise ImproperlyConfigured(f"STAFF_LOGIN_RATE must look like 5/m; got {STAFF_LOGIN_RATE!r}")
+# The issuer name shown in authenticator apps next to the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Trace an Object")
+# Nobody, not even a supervisor, can read another person's TOTP secret or QR code in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A TOTP code from the previous or next 30-second step is accepted (clock drift); never twice.
+OTP_TOTP_TOLERANCE = 1
+# Recovery codes made at setup (each works once).
+STAFF_RECOVERY_CODES = env_int("STAFF_RECOVERY_CODES", 10, minimum=1)
+# A one-time setup link from `create_staff` stays valid this many seconds.
+STAFF_SETUP_LINK_SECONDS = env_int("STAFF_SETUP_LINK_SECONDS", 3 * 24 * 3600, minimum=300)
+# Retention (`manage.py purge_tips`): spam and not-useful tips are deleted after this many days;
+# contact details of closed tips are erased after this many days without change.
+PURGE_REJECTED_TIPS_DAYS = env_int("PURGE_REJECTED_TIPS_DAYS", 90, minimum=1)
+ERASE_CLOSED_CONTACT_DAYS = env_int("ERASE_CLOSED_CONTACT_DAYS", 365, minimum=1)
+# Tips shown per page in the back-office list; the total is counted only up to this cap.
+STAFF_LIST_COUNT_CAP = env_int("STAFF_LIST_COUNT_CAP", 10_000, minimum=100)
 # A tip or follow-up form whose CSRF check fails is shown again with what was typed.
 CSRF_FAILURE_VIEW = "tips.views.csrf_failure"
 

@@ -7,9 +7,6 @@ from objects.views import healthz
 from traceobject.health import readyz
 from traceobject.media import serve_public_media
 
-admin.site.site_header = "Trace an Object — back-office"
-admin.site.site_title = "Trace an Object"
-
 register_converter(ReferenceConverter, "ref")
 
 urlpatterns = [
@@ -17,6 +14,8 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     # Before the admin, whose catch-all would otherwise answer these.
     path("backoffice/images/", include("objects.staff_urls")),
+    # Our staff views (login steps, triage, audit) first, then Django's admin; both need 2FA.
+    path("backoffice/", include("backoffice.urls")),
     path("backoffice/", admin.site.urls),
     path("", include("objects.urls")),
     path("", include("tips.urls")),

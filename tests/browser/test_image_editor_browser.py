@@ -7,7 +7,7 @@ from PIL import Image
 from objects import imaging, services
 from objects.models import TraceObject, public_storage
 from tests.factories import make_object
-from tests.personas import make_editor
+from tests.personas import login_verified, make_editor
 
 YELLOW = (240, 200, 40)
 
@@ -17,8 +17,7 @@ def _close(a, b, tolerance=20):
 
 
 def _log_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
+    client = login_verified(Client(), user)
     cookie = client.cookies["sessionid"]
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 

@@ -11,7 +11,7 @@ import pytest
 from objects import services
 from objects.models import TraceObject
 from tests.factories import make_object
-from tests.personas import PASSWORD, make_editor
+from tests.personas import PASSWORD, make_editor, totp_code, totp_device
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -68,26 +68,37 @@ def test_an_object_published_is_served_with_its_image_by_both_nodes(
             assert content == stored.read_bytes()
 
 
+def _form_step(node, path, fields, cookies):
+    """GET a form page on a node (for its CSRF token), POST the fields; cookies are updated."""
+    cookie_header = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    status, headers, body = node.get(path, headers={"Cookie": cookie_header} if cookies else {})
+    assert status == 200, (path, status)
+    cookies.update(_cookies([v for k, v in headers.items() if k.lower() == "set-cookie"]))
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    status, set_cookies = _post_form(node, path, {**fields, "csrfmiddlewaretoken": token}, cookies)
+    cookies.update(_cookies(set_cookies))
+    return status
+
+
 def test_a_staff_session_made_on_one_node_works_on_the_other(node_env, start_node):
     a, b = start_node(node_env), start_node(node_env)
-    make_editor()
-    status, headers, body = a.get("/backoffice/login/")
-    assert status == 200
-    cookies = _cookies([v for k, v in headers.items() if k.lower() == "set-cookie"])
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-    status, set_cookies = _post_form(
-        a,
-        "/backoffice/login/?next=/backoffice/",
-        {"username": "editor", "password": PASSWORD, "csrfmiddlewaretoken": token},
-        cookies,
+    editor = make_editor()
+    cookies = {}
+    # The password on node A, the second factor on node B: one login across two nodes.
+    step = _form_step(
+        a, "/backoffice/login/", {"username": "editor", "password": PASSWORD}, cookies
     )
-    assert status == 302, "login on node A failed"
-    session = _cookies(set_cookies)["sessionid"]
+    assert step == 302, "password step on node A failed"
+    step = _form_step(b, "/backoffice/otp/", {"token": totp_code(totp_device(editor))}, cookies)
+    assert step == 302, "second-factor step on node B failed"
 
-    status, _, body = b.get("/backoffice/", headers={"Cookie": f"sessionid={session}"})
-    assert status == 200
-    assert b"editor" in body and b"Log out" in body
-    # Without the cookie node B sends the visitor to the login page: the session made the change.
+    for node in (a, b):
+        status, _, body = node.get(
+            "/backoffice/", headers={"Cookie": f"sessionid={cookies['sessionid']}"}
+        )
+        assert status == 200
+        assert b"editor" in body
+    # Without the cookie a node sends the visitor to the login page: the session made the change.
     assert b.get("/backoffice/")[0] == 302
 
 

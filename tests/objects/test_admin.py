@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from objects.models import ObjectImage, TraceObject
 from tests.factories import make_category, make_image_bytes, make_object
+from tests.personas import login_password_only, login_verified
 
 ADD = reverse("admin:objects_traceobject_add")
 
@@ -97,8 +98,16 @@ def test_the_admin_finds_an_object_by_its_public_reference(editor_client):
 
 @pytest.mark.django_db
 def test_staff_without_permission_gets_403(client, staff_without_permission):
-    client.force_login(staff_without_permission)
+    login_verified(client, staff_without_permission)
     assert client.get(ADD).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_editor_without_the_second_factor_is_sent_to_the_otp_step(client, editor):
+    login_password_only(client, editor)
+    response = client.get(ADD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("backoffice:otp")
 
 
 @pytest.mark.django_db

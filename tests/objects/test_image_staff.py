@@ -12,6 +12,7 @@ from PIL import Image
 from objects import imaging, services
 from objects.models import ObjectImage
 from tests.factories import make_object
+from tests.personas import login_password_only, login_verified
 
 
 def _public_files() -> set[Path]:
@@ -54,8 +55,17 @@ def test_anonymous_is_sent_to_login(client, image, name):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["original", "source", "edit"])
 def test_staff_without_permission_gets_403(client, image, staff_without_permission, name):
-    client.force_login(staff_without_permission)
+    login_verified(client, staff_without_permission)
     assert client.get(reverse(f"imagestaff:{name}", args=[image.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["original", "source", "edit"])
+def test_a_password_without_the_second_factor_is_sent_to_the_code_step(client, image, editor, name):
+    login_password_only(client, editor)
+    response = client.get(reverse(f"imagestaff:{name}", args=[image.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("backoffice:otp")
 
 
 @pytest.mark.django_db
@@ -74,7 +84,7 @@ def test_an_investigator_with_view_permission_only_cannot_edit(client, image, in
     from django.contrib.auth.models import Permission
 
     investigator.user_permissions.add(Permission.objects.get(codename="view_objectimage"))
-    client.force_login(investigator)
+    login_verified(client, investigator)
     assert client.get(reverse("imagestaff:original", args=[image.pk])).status_code == 200
     assert client.get(reverse("imagestaff:edit", args=[image.pk])).status_code == 403
 

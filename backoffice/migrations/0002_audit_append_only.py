@@ -1,0 +1,39 @@
+"""PostgreSQL only: the audit table refuses UPDATE and DELETE (append-only, invariant 7)."""
+
+from django.db import migrations
+
+FORWARD = [
+    """
+    CREATE OR REPLACE FUNCTION backoffice_audit_append_only() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION 'the audit log is append-only: % refused', TG_OP;
+    END;
+    $$ LANGUAGE plpgsql
+    """,
+    "DROP TRIGGER IF EXISTS backoffice_audit_append_only ON backoffice_auditentry",
+    """
+    CREATE TRIGGER backoffice_audit_append_only
+    BEFORE UPDATE OR DELETE ON backoffice_auditentry
+    FOR EACH ROW EXECUTE FUNCTION backoffice_audit_append_only()
+    """,
+]
+BACKWARD = [
+    "DROP TRIGGER IF EXISTS backoffice_audit_append_only ON backoffice_auditentry",
+    "DROP FUNCTION IF EXISTS backoffice_audit_append_only()",
+]
+
+
+def _run(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for sql in statements:
+            schema_editor.execute(sql, params=None)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("backoffice", "0001_initial")]
+
+    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]

@@ -1,0 +1,55 @@
+"""Staff roles as groups. Created by a data migration; `roles_sync` is idempotent."""
+
+from django.apps import apps as global_apps
+
+EDITOR = "Editor"
+INVESTIGATOR = "Investigator"
+SUPERVISOR = "Supervisor"
+ROLE_NAMES = {"editor": EDITOR, "investigator": INVESTIGATOR, "supervisor": SUPERVISOR}
+
+# Seeing who a tipster is (contact details) or their photo is its own permission.
+CONTACT_PERMISSION = "tips.view_tip_contact"
+
+_EDITOR = [
+    "objects.add_category", "objects.change_category", "objects.delete_category",
+    "objects.view_category", "objects.add_traceobject", "objects.change_traceobject",
+    "objects.delete_traceobject", "objects.view_traceobject", "objects.add_objectimage",
+    "objects.change_objectimage", "objects.delete_objectimage", "objects.view_objectimage",
+]  # fmt: skip
+_INVESTIGATOR = [
+    "tips.view_tip", "tips.change_tip", "tips.view_tag", "tips.add_tag", "tips.change_tag",
+    "objects.view_traceobject", "objects.view_category",
+]  # fmt: skip
+_SUPERVISOR = sorted(
+    set(_EDITOR + _INVESTIGATOR)
+    | {
+        "auth.add_user", "auth.change_user", "auth.view_user", "auth.delete_user",
+        "auth.view_group", "otp_totp.view_totpdevice", "otp_totp.delete_totpdevice",
+        "otp_static.view_staticdevice", "otp_static.delete_staticdevice",
+        "backoffice.view_auditentry", "tips.delete_tag", CONTACT_PERMISSION,
+    }
+)  # fmt: skip
+
+ROLES = {EDITOR: _EDITOR, INVESTIGATOR: _INVESTIGATOR, SUPERVISOR: _SUPERVISOR}
+
+
+def roles_sync(apps=global_apps) -> None:
+    """Create the three groups with exactly their permissions (creating permissions first)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        if apps is not global_apps:
+            # Historical app configs have no models module; create_permissions skips those.
+            app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, perms in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,44 @@
+"""Per-account login throttle: a fixed window counter in the shared cache.
+
+The key is an HMAC of the normalised username with SECRET_KEY, so the cache never holds a
+username (or a password typed into the username field) in the clear, and one account's
+attempts never slow down another's.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.cache import cache
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _rate() -> tuple[int, int]:
+    count, _, period = settings.STAFF_LOGIN_RATE.partition("/")
+    return int(count), _PERIODS[period.strip()[-1:]] * int(period.strip()[:-1] or 1)
+
+
+def _key(username: str) -> str:
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), username.strip().casefold().encode(), hashlib.sha256
+    ).hexdigest()
+    return f"staff-login:{digest}"
+
+
+def username_hash(username: str) -> str:
+    """A short keyed hash of a username that matched no account (for the audit log)."""
+    return _key(username)[-16:]
+
+
+def login_attempt_allowed(username: str) -> bool:
+    """Count one attempt for this account; False once the limit for the window is reached."""
+    limit, seconds = _rate()
+    key = _key(username)
+    cache.add(key, 0, timeout=seconds)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=seconds)
+        attempts = 1
+    return attempts <= limit

@@ -1,0 +1,225 @@
+"""Staff login in two steps (password, then a second factor), first-login setup, logout.
+
+Django's login() gives a new session id; the OTP step cycles it again when the second factor
+is verified. Every attempt is in the audit log, never with the password.
+"""
+
+import base64
+import hashlib
+import io
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.core.validators import MaxLengthValidator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from backoffice.audit import Action, audit_record
+from backoffice.models import SetupLink
+from backoffice.throttle import login_attempt_allowed, username_hash
+from traceobject.staff import is_verified_staff
+
+
+class StaffLoginForm(AuthenticationForm):
+    """Username and password; a password over PASSWORD_MAX_LENGTH fails before any hashing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].validators.append(MaxLengthValidator(settings.PASSWORD_MAX_LENGTH))
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
+class OTPForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("Code from your authenticator app, or a recovery code"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("admin:index")
+
+
+def _context(request, **extra):
+    return {**admin.site.each_context(request), "next": _next_url(request), **extra}
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_view(request, site=None):
+    if is_verified_staff(request.user):
+        return redirect(_next_url(request))
+    form = StaffLoginForm(request, data=request.POST if request.method == "POST" else None)
+    throttled = False
+    if request.method == "POST":
+        username = request.POST.get("username", "")[:150]
+        if not login_attempt_allowed(username):
+            throttled = True
+            audit_record(action=Action.LOGIN_THROTTLED, actor_name=_audit_name(username))
+        elif form.is_valid():
+            user = form.get_user()
+            auth_login(request, user)  # a new session id
+            audit_record(action=Action.LOGIN, user=user, step="password")
+            return redirect(f"{reverse('backoffice:otp')}?next={_next_url(request)}")
+        else:
+            audit_record(action=Action.LOGIN_FAILED, actor_name=_audit_name(username))
+    context = _context(request, form=form, throttled=throttled, title=_("Log in"))
+    return render(request, "backoffice/login.html", context, status=429 if throttled else 200)
+
+
+def _audit_name(username: str) -> str:
+    """The username for the audit log if it is an account's, else a keyed hash of it."""
+    if get_user_model().objects.filter(username=username).exists():
+        return username
+    return f"unknown:{username_hash(username)}"
+
+
+def _qr_data_uri(text: str) -> str:
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    out = io.BytesIO()
+    image.save(out)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def _staff_only(request):
+    user = request.user
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return redirect(f"{reverse('admin:login')}?next={_next_url(request)}")
+    return None
+
+
+@sensitive_post_parameters("token")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def otp_view(request):
+    """The second step: a code (or recovery code); on the first login, the TOTP setup."""
+    if (refusal := _staff_only(request)) is not None:
+        return refusal
+    if is_verified_staff(request.user):
+        return redirect(_next_url(request))
+    user = request.user
+    if not user_has_device(user, confirmed=True):
+        return _otp_setup(request)
+    form = OTPForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        device = match_token(user, form.cleaned_data["token"].strip().replace(" ", ""))
+        if device is not None:
+            otp_login(request, device)
+            request.session.cycle_key()
+            audit_record(action=Action.LOGIN, user=user, step="otp")
+            return redirect(_next_url(request))
+        audit_record(action=Action.OTP_FAILED, user=user)
+        form.add_error("token", _("That code is not valid (or was already used)."))
+    return render(request, "backoffice/otp.html", _context(request, form=form, title=_("Code")))
+
+
+def _otp_setup(request):
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    form = OTPForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            codes = _confirm_setup(user=user, device=device)
+            otp_login(request, device)
+            request.session.cycle_key()
+            audit_record(action=Action.OTP_SETUP, user=user)
+            context = _context(request, codes=codes, title=_("Recovery codes"))
+            return render(request, "backoffice/recovery_codes.html", context)
+        audit_record(action=Action.OTP_FAILED, user=user, step="setup")
+        form.add_error("token", _("That code is not valid. Check the clock on your phone."))
+    secret = base64.b32encode(device.bin_key).decode()
+    context = _context(
+        request,
+        form=form,
+        qr=_qr_data_uri(device.config_url),
+        secret=secret,
+        title=_("Set up your second factor"),
+    )
+    return render(request, "backoffice/otp_setup.html", context)
+
+
+@transaction.atomic
+def _confirm_setup(*, user, device: TOTPDevice) -> list[str]:
+    """Confirm the TOTP device and make fresh recovery codes (shown once)."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    static = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(settings.STAFF_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
+    return codes
+
+
+@require_POST
+@csrf_protect
+@never_cache
+def logout_view(request):
+    if request.user.is_authenticated:
+        audit_record(action=Action.LOGOUT, user=request.user)
+    auth_logout(request)
+    return redirect("admin:login")
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def setup_view(request, token: str):
+    """A one-time link from `create_staff`: choose a password, then set up the second factor."""
+    link = (
+        SetupLink.objects.select_related("user")
+        .filter(
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+    if link is None:
+        raise Http404(_("This setup link is not valid any more."))
+    form = SetPasswordForm(link.user, request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            link.used_at = timezone.now()
+            link.save(update_fields=["used_at"])
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        audit_record(action=Action.LOGIN, user=user, step="setup_link")
+        return redirect("backoffice:otp")
+    context = _context(request, form=form, title=_("Choose your password"), staff=link.user)
+    return render(request, "backoffice/setup.html", context)

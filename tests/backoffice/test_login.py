@@ -1,0 +1,187 @@
+"""Staff login: password, then a second factor; throttling, sessions, logout, audit."""
+
+import re
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from backoffice.models import AuditEntry
+from tests.personas import (
+    PASSWORD,
+    login_verified,
+    make_investigator,
+    make_staff_without_2fa,
+    make_supervisor,
+    totp_code,
+    totp_device,
+)
+
+LOGIN = reverse("admin:login")
+OTP = reverse("backoffice:otp")
+INDEX = reverse("admin:index")
+TIPS = reverse("admin:tips_tip_changelist")
+
+
+def _password_step(client, username, password=PASSWORD):
+    return client.post(LOGIN, {"username": username, "password": password, "next": TIPS})
+
+
+@pytest.mark.django_db
+def test_a_full_login_takes_password_then_code(client):
+    user = make_investigator()
+    response = _password_step(client, "investigator")
+    assert response.status_code == 302 and response["Location"].startswith(OTP)
+    assert client.get(TIPS)["Location"] == OTP  # nothing before the second factor
+    response = client.post(OTP, {"token": totp_code(totp_device(user)), "next": TIPS})
+    assert response.status_code == 302 and response["Location"] == TIPS
+    assert client.get(TIPS).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_totp_code_cannot_be_used_twice(client):
+    user = make_investigator()
+    code = totp_code(totp_device(user))
+    _password_step(client, "investigator")
+    assert client.post(OTP, {"token": code})["Location"] == INDEX
+    other = Client()
+    _password_step(other, "investigator")
+    response = other.post(OTP, {"token": code})
+    assert response.status_code == 200
+    assert "not valid" in response.content.decode()
+    assert other.get(TIPS)["Location"] == OTP
+    assert AuditEntry.objects.filter(action="otp_failed", actor_name="investigator").exists()
+
+
+@pytest.mark.django_db
+def test_a_recovery_code_works_once(client):
+    user = make_staff_without_2fa()
+    _password_step(client, "newcomer")
+    setup = client.get(OTP)
+    secret = re.search(r'id="totp-secret">([A-Z2-7=]+)<', setup.content.decode()).group(1)
+    assert 'src="data:image/svg+xml;base64,' in setup.content.decode()
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert secret  # the key is on our own page, the QR code is a data: URI (no third party)
+    shown = client.post(OTP, {"token": totp_code(device)})
+    codes = re.findall(r"<li><code>(\w+)</code></li>", shown.content.decode())
+    assert len(codes) == 10 and StaticToken.objects.filter(device__user=user).count() == 10
+    assert client.get(TIPS).status_code == 200
+    for attempt, expected in ((1, INDEX), (2, None)):
+        again = Client()
+        _password_step(again, "newcomer")
+        response = again.post(OTP, {"token": codes[0]})
+        if expected:
+            assert response["Location"] == expected, attempt
+        else:
+            assert response.status_code == 200 and again.get(TIPS)["Location"] == OTP
+
+
+@pytest.mark.django_db
+def test_login_is_throttled_per_account_and_not_globally(client):
+    make_investigator()
+    make_supervisor()
+    for _ in range(5):
+        assert _password_step(client, "investigator", "wrong password").status_code == 200
+    response = _password_step(client, "investigator")  # even the right password now waits
+    assert response.status_code == 429
+    # Another account is not affected by the attack on the first.
+    assert _password_step(Client(), "supervisor").status_code == 302
+    assert AuditEntry.objects.filter(action="login_throttled").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_very_long_password_is_refused_without_checking_it(client, django_assert_max_num_queries):
+    make_investigator()
+    response = _password_step(client, "investigator", PASSWORD + "x" * 5000)
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_login_gives_a_new_session_id_and_the_second_factor_another(client):
+    user = make_investigator()
+    client.get(LOGIN)
+    client.session.save()
+    session = client.session
+    session["seen"] = 1
+    session.save()
+    before = client.cookies["sessionid"].value
+    _password_step(client, "investigator")
+    after_password = client.cookies["sessionid"].value
+    client.post(OTP, {"token": totp_code(totp_device(user))})
+    after_otp = client.cookies["sessionid"].value
+    assert len({before, after_password, after_otp}) == 3
+    assert not Session.objects.filter(session_key=before).exists()
+
+
+@pytest.mark.django_db
+def test_an_idle_session_expires_after_30_minutes(client, settings):
+    user = make_investigator()
+    login_verified(client, user)
+    assert client.get(TIPS).status_code == 200
+    key = client.cookies["sessionid"].value
+    expiry = Session.objects.get(session_key=key).expire_date
+    # Each request pushes the expiry to 30 minutes from now (idle timeout, not absolute).
+    assert abs((expiry - timezone.now()).total_seconds() - settings.SESSION_COOKIE_AGE) < 60
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    # 31 idle minutes later the stored expiry has passed: the session no longer logs anyone in.
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timezone.timedelta(minutes=1)
+    )
+    assert client.get(TIPS)["Location"].startswith(LOGIN)
+
+
+@pytest.mark.django_db
+def test_a_password_change_ends_the_users_other_sessions(client):
+    user = make_investigator()
+    other = login_verified(Client(), user)
+    assert other.get(TIPS).status_code == 200
+    login_verified(client, user)
+    new = "another long passphrase 77"
+    response = client.post(
+        reverse("admin:password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    assert other.get(TIPS)["Location"].startswith(LOGIN)
+
+
+@pytest.mark.django_db
+def test_logout_is_post_only(client):
+    login_verified(client, make_investigator())
+    assert client.get(reverse("backoffice:logout")).status_code == 405
+    assert client.get(reverse("admin:logout")).status_code == 405
+    assert client.get(TIPS).status_code == 200
+    client.post(reverse("backoffice:logout"))
+    assert client.get(TIPS)["Location"].startswith(LOGIN)
+
+
+@pytest.mark.django_db
+def test_logins_are_audited_without_passwords_or_unknown_names(client):
+    make_investigator()
+    _password_step(client, "investigator", "Wrong-Secret-Passw0rd")
+    _password_step(client, "Typed-My-Password-Here", "whatever")
+    _password_step(client, "investigator")
+    rows = list(AuditEntry.objects.order_by("pk").values_list("action", "actor_name"))
+    assert rows[0] == ("login_failed", "investigator")
+    assert rows[1][0] == "login_failed" and rows[1][1].startswith("unknown:")
+    assert rows[2] == ("login", "investigator")
+    dump = repr(list(AuditEntry.objects.values()))
+    for secret in ("Wrong-Secret-Passw0rd", "Typed-My-Password-Here", PASSWORD):
+        assert secret not in dump
+    assert client.session.session_key not in dump
+
+
+@pytest.mark.django_db
+def test_create_staff_prints_a_one_time_setup_link(client, capsys):
+    call_command("create_staff", "ana@example.org", "--role", "investigator")
+    link = re.search(r"(/backoffice/setup/\S+/)", capsys.readouterr().out).group(1)
+    new = "a fresh long passphrase 19"
+    response = client.post(link, {"new_password1": new, "new_password2": new})
+    assert response["Location"] == OTP
+    assert "Set up your second factor" in client.get(OTP).content.decode()
+    assert Client().get(link).status_code == 404  # used once

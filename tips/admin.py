@@ -1,0 +1,240 @@
+"""Tips in Django's admin: the list with search and filters, the tip page, bulk actions.
+
+Status changes never go through the admin form: they are buttons that post to
+tips.staff_views.tip_act, which calls the services that enforce the allowed transitions.
+"""
+
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.audit import Action, audit_record
+from backoffice.roles import CONTACT_PERMISSION
+from tips import selectors, services
+from tips.models import Tag, Tip
+from tips.staff_views import ForwardForm, QuestionForm
+from traceobject.paginator import CappedCountPaginator
+
+
+class HasContactFilter(admin.SimpleListFilter):
+    title = _("contact details")
+    parameter_name = "has_contact"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Given")), ("no", _("None"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(contact_encrypted=b"")
+        if self.value() == "no":
+            return queryset.filter(contact_encrypted=b"")
+        return queryset
+
+
+class HasPhotoFilter(admin.SimpleListFilter):
+    title = _("photo")
+    parameter_name = "has_photo"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Attached")), ("no", _("None"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(photo_name="")
+        if self.value() == "no":
+            return queryset.filter(photo_name="")
+        return queryset
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    """The site's languages as choices: no SELECT DISTINCT over every tip."""
+
+    title = _("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        from django.conf import settings
+
+        return [(code, name) for code, name in settings.LANGUAGES]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
+
+
+class TipActionForm(ActionForm):
+    """Extra inputs for the bulk actions: which tip they duplicate, where they were sent."""
+
+    duplicate_of = forms.IntegerField(label=_("original tip id"), required=False)
+    agency = forms.CharField(label=_("agency"), max_length=200, required=False)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Tip)
+class TipAdmin(admin.ModelAdmin):
+    list_display = ["id", "object_reference", "status", "priority", "short_body", "country",
+                    "language", "assignee", "received_at"]  # fmt: skip
+    list_select_related = ["trace_object", "assignee"]
+    list_filter = [
+        "status",
+        "trace_object",
+        "country",
+        # Staff users as choices (limit_choices_to); RelatedOnly would scan every tip for them.
+        ("assignee", admin.RelatedFieldListFilter),
+        LanguageFilter,
+        ("received_at", admin.DateFieldListFilter),
+        HasContactFilter,
+        HasPhotoFilter,
+        "priority",
+    ]
+    search_fields = ["body"]  # the search itself is full-text: get_search_results
+    search_help_text = _("Full-text search in the tip text and place.")
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    list_per_page = 50
+    action_form = TipActionForm
+    actions = ["export_csv", "mark_duplicate", "forward"]
+    fields = ["trace_object", "status", "body", "place", "country", "link", "certainty",
+              "language", "received_at", "assignee", "priority", "tags", "duplicate_of",
+              "forwarded_to", "forwarded_country", "forwarded_at", "forwarded_by",
+              "status_changed_at", "status_changed_by"]  # fmt: skip
+    readonly_fields = ["trace_object", "status", "body", "place", "country", "link", "certainty",
+                       "language", "received_at", "duplicate_of", "forwarded_to",
+                       "forwarded_country", "forwarded_at", "forwarded_by", "status_changed_at",
+                       "status_changed_by"]  # fmt: skip
+    autocomplete_fields = ["tags"]
+    change_form_template = "backoffice/tip_change_form.html"
+
+    def has_add_permission(self, request):
+        return False  # tips come from the public form only
+
+    @admin.display(description=_("object"), ordering="trace_object__number")
+    def object_reference(self, tip):
+        return tip.trace_object.reference
+
+    @admin.display(description=_("tip"))
+    def short_body(self, tip):
+        return tip.body[:80] + ("…" if len(tip.body) > 80 else "")
+
+    def get_search_results(self, request, queryset, search_term):
+        return selectors.tip_search(queryset, search_term), False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assignee":
+            from django.contrib.auth import get_user_model
+
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        cl = getattr(response, "context_data", {}).get("cl")
+        if cl is not None:
+            ids = [tip.pk for tip in cl.result_list]
+            audit_record(action=Action.VIEW, user=request.user, target_type="tips.tip",
+                         target_id="list", ids=ids)  # fmt: skip
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        tip = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if tip is not None and request.method == "GET":
+            audit_record(action=Action.VIEW, user=request.user, target=tip)
+            extra.update(
+                tip=tip,
+                thread=services.tip_thread(tip=tip),
+                events=list(tip.events.select_related("user")),
+                duplicates=selectors.tip_duplicates(tip=tip),
+                statuses=[(s, Tip.Status(s).label) for s in services.TRANSITIONS[tip.status]
+                          if s not in (Tip.Status.DUPLICATE, Tip.Status.FORWARDED)],
+                can_reveal=request.user.has_perm(CONTACT_PERMISSION),
+                priorities=Tip.Priority.choices,
+                question_form=QuestionForm(),
+                forward_form=ForwardForm(),
+            )  # fmt: skip
+        return super().change_view(request, object_id, form_url, extra)
+
+    def save_model(self, request, obj, form, change):
+        # Only assignment, priority and tags are editable here; each change is audited.
+        changed = [name for name in form.changed_data if name != "tags"]
+        if "assignee" in changed:
+            services.tip_assign(tip=obj, user=request.user, assignee=obj.assignee)
+        if "priority" in changed:
+            services.tip_set_priority(tip=obj, user=request.user, priority=obj.priority)
+        obj.refresh_from_db(fields=["status", "status_changed_at", "status_changed_by"])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "tags" in form.changed_data:
+            tags = sorted(t.pk for t in form.cleaned_data["tags"])
+            audit_record(
+                action=Action.CHANGE,
+                user=request.user,
+                target=form.instance,
+                field="tags",
+                new=tags,
+            )
+
+    @admin.action(description=_("Export selected tips as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        with_contact = request.user.has_perm(CONTACT_PERMISSION)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="tips-{stamp}.csv"'
+        response["Cache-Control"] = "no-store"
+        writer = csv.writer(response)
+        header = ["id", "object", "status", "received", "country", "place", "link", "certainty",
+                  "language", "tip"]  # fmt: skip
+        writer.writerow(header + (["contact"] if with_contact else []))
+        tips = list(queryset.select_related("trace_object").order_by("pk"))
+        for tip in tips:
+            row = [tip.pk, tip.trace_object.reference, tip.status, tip.received_at.isoformat(),
+                   tip.country.code or "", tip.place, tip.link, tip.certainty, tip.language,
+                   tip.body]  # fmt: skip
+            if with_contact:
+                row.append(services.tip_contact(tip=tip))
+            # A cell starting with = + - @ would be a formula in a spreadsheet.
+            writer.writerow(["'" + c if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+        audit_record(action=Action.EXPORT, user=request.user, target_type="tips.tip",
+                     ids=[t.pk for t in tips], with_contact=with_contact)  # fmt: skip
+        return response
+
+    @admin.action(description=_("Mark selected as duplicates of the tip id given"),
+                  permissions=["change"])  # fmt: skip
+    def mark_duplicate(self, request, queryset):
+        original = Tip.objects.filter(pk=request.POST.get("duplicate_of") or 0).first()
+        if original is None:
+            self.message_user(request, _("Give the original tip's id."), messages.ERROR)
+            return
+        try:
+            n = services.tip_mark_duplicate(tips=list(queryset), original=original,
+                                            user=request.user)  # fmt: skip
+        except services.TransitionNotAllowed:
+            self.message_user(request, _("Only tips on the same object, not yet closed, can be "
+                                         "marked duplicates."), messages.ERROR)  # fmt: skip
+            return
+        self.message_user(request, _("%(n)d tips marked duplicates.") % {"n": n})
+
+    @admin.action(description=_("Forward selected (and their duplicates) to the agency given"),
+                  permissions=["change"])  # fmt: skip
+    def forward(self, request, queryset):
+        agency = (request.POST.get("agency") or "").strip()
+        if not agency:
+            self.message_user(request, _("Name the agency."), messages.ERROR)
+            return
+        done = 0
+        try:
+            for tip in queryset:
+                done += len(services.tip_forward(tip=tip, user=request.user, agency=agency))
+        except services.TransitionNotAllowed:
+            self.message_user(request, _("Some tips cannot be forwarded from their status."),
+                              messages.ERROR)  # fmt: skip
+        self.message_user(request, _("%(n)d tips forwarded.") % {"n": done})

@@ -1,0 +1,144 @@
+"""Reads for the back-office: the triage queue, duplicates, clusters, search, per-object figures.
+
+Each one is bounded: no unbounded COUNT(*), a LIMIT on every list, and the full-text search uses
+the expression index from migration tips 0003 (the SQL below must match it exactly).
+"""
+
+import difflib
+import re
+
+from django.db import connection
+from django.db.models import BooleanField, Count, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncDate
+
+from tips.models import Tip
+
+S = Tip.Status
+
+# Normalised text: lower case, every run of non-alphanumerics replaced by one space.
+# Same expression as the index tip_fts_idx ('simple': tips come in every language).
+FTS_SQL = "to_tsvector('simple'::regconfig, tips_tip.body || ' ' || tips_tip.place)"
+NORMALISED_SQL_RECENT = "lower(regexp_replace(recent.body, '[^[:alnum:]]+', ' ', 'g'))"
+NORMALISED_PARAM = "lower(regexp_replace(%s, '[^[:alnum:]]+', ' ', 'g'))"
+# pg_trgm similarity from which two tips count as likely duplicates.
+DUPLICATE_SIMILARITY = 0.45
+# How many of the object's latest tips each tip is compared with.
+DUPLICATE_WINDOW = 3000
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[^\w]+|_", " ", text.lower()).strip()
+
+
+def tip_search(queryset, term: str):
+    """Full-text search over the tip text and place (GIN index on PostgreSQL)."""
+    term = term.strip()
+    if not term:
+        return queryset
+    if _postgres():
+        # The expression is fixed SQL; only the search term is a parameter.
+        sql = f"{FTS_SQL} @@ plainto_tsquery('simple'::regconfig, %s)"
+        match = RawSQL(sql, [term], output_field=BooleanField())  # noqa: S611
+        return queryset.alias(fts=match).filter(fts=True)
+    return queryset.filter(Q(body__icontains=term) | Q(place__icontains=term))
+
+
+def tip_duplicates(*, tip: Tip, limit: int = 8) -> list[Tip]:
+    """Likely duplicates on the same object: similar wording, the same link, or the same
+    country and brand/place. Newest first, at most `limit`."""
+    same = Tip.objects.filter(trace_object_id=tip.trace_object_id).exclude(pk=tip.pk)
+    found: dict[int, Tip] = {}
+    if tip.link:
+        for other in same.filter(link=tip.link)[:limit]:
+            found[other.pk] = other
+    if tip.country and tip.place.strip():
+        for other in same.filter(country=tip.country, place__iexact=tip.place.strip())[:limit]:
+            found.setdefault(other.pk, other)
+    if _postgres():
+        # Trigram similarity against the object's latest DUPLICATE_WINDOW tips only: bounded
+        # work per page whatever the table size (index tip_object_received_idx). Only constant
+        # SQL is formatted in; every value is a parameter.
+        sql = (
+            f"SELECT id FROM (SELECT id, body FROM tips_tip WHERE trace_object_id = %s "  # noqa: S608
+            f"AND id <> %s ORDER BY received_at DESC LIMIT %s) AS recent "
+            f"WHERE similarity({NORMALISED_SQL_RECENT}, {NORMALISED_PARAM}) >= %s "
+            f"ORDER BY similarity({NORMALISED_SQL_RECENT}, {NORMALISED_PARAM}) DESC LIMIT %s"
+        )
+        params = [tip.trace_object_id, tip.pk, DUPLICATE_WINDOW, tip.body,
+                  DUPLICATE_SIMILARITY, tip.body, limit]  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
+        for other in Tip.objects.filter(pk__in=ids):
+            found.setdefault(other.pk, other)
+    else:
+        # SQLite (development): compare with the object's latest 500 tips in Python.
+        mine = normalise(tip.body)
+        for other in same.order_by("-received_at")[:500]:
+            ratio = difflib.SequenceMatcher(None, mine, normalise(other.body)).ratio()
+            if ratio >= 0.6:
+                found.setdefault(other.pk, other)
+    return sorted(found.values(), key=lambda t: (t.received_at, t.pk), reverse=True)[:limit]
+
+
+def tip_clusters(*, object_id: int, limit: int = 50) -> list[dict]:
+    """Each answer on an object and how many independent tips support it (itself plus the
+    tips marked duplicates of it), most supported first."""
+    counts = list(
+        Tip.objects.filter(trace_object_id=object_id, duplicate_of__isnull=False)
+        .order_by()
+        .values_list("duplicate_of")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "duplicate_of")[:limit]
+    )  # index tip_object_duplicate_idx
+    roots = Tip.objects.in_bulk([root_id for root_id, _ in counts])
+    return [{"tip": roots[root_id], "support": n + 1} for root_id, n in counts if root_id in roots]
+
+
+def tip_next_in_queue(*, after_id: int | None = None, object_id: int | None = None) -> Tip | None:
+    """The oldest new tip (optionally on one object, optionally after a skipped one)."""
+    queue = Tip.objects.filter(status=S.NEW)
+    if object_id:
+        queue = queue.filter(trace_object_id=object_id)
+    if after_id:
+        skipped = Tip.objects.filter(pk=after_id).values_list("received_at", flat=True).first()
+        if skipped is not None:
+            queue = queue.filter(
+                Q(received_at__gt=skipped) | Q(received_at=skipped, pk__gt=after_id)
+            )
+    return queue.select_related("trace_object", "assignee").order_by("received_at", "pk").first()
+
+
+def object_tip_figures(*, object_id: int, days: int = 30) -> dict:
+    """Tips on one object by status, by suggested country (top 15) and by day (last `days`)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    tips = Tip.objects.filter(trace_object_id=object_id).order_by()
+    by_status = dict(tips.values_list("status").annotate(n=Count("pk")))
+    by_country = list(
+        tips.exclude(country="")
+        .values_list("country")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "country")[:15]
+    )
+    since = timezone.now() - timedelta(days=days)
+    by_day = list(
+        tips.filter(received_at__gte=since)
+        .annotate(day=TruncDate("received_at"))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+    return {
+        "by_status": [(label, value, by_status.get(value, 0)) for value, label in S.choices],
+        "total": sum(by_status.values()),
+        "by_country": by_country,
+        "by_day": by_day,
+    }
