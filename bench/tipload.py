@@ -61,11 +61,12 @@ class LoadResult:
 
     def summary(self) -> str:
         ok = len(self.receipts)
+        already = sum(o.already for o in self.outcomes)
+        retried = sum(o.retried for o in self.outcomes)
         return (
             f"{len(self.outcomes)} tips sent in {self.elapsed:.1f} s"
             f" ({ok / self.elapsed:.0f} receipts/s); statuses {self.by_status()};"
-            f" receipts {ok}; already received on retry"
-            f" {sum(o.already for o in self.outcomes)}; retried {sum(o.retried for o in self.outcomes)}"
+            f" receipts {ok}; already received on retry {already}; retried {retried}"
         )
 
 
