@@ -1,12 +1,14 @@
 """`make bench`: requests/s and p50/p99 at 32 concurrent clients against real gunicorn.
 
 Production settings (DEBUG off, hashed static files, PostgreSQL, Redis) on 127.0.0.1 only; the
-database is BENCH_DATABASE_URL (created if missing) with the demo data plus 1,000 objects, the
-cache BENCH_REDIS_URL. Figures are printed, never asserted. The client is Python threads with
-one keep-alive connection each, so on a small machine it shares the CPUs with the server: the
-ratio to /healthz from the same run is the figure to compare.
+database is BENCH_DATABASE_URL (created if missing) with the demo data plus 1,000 objects and
+100,000 tips, the cache BENCH_REDIS_URL. The tip rows send real tips (the rate limits are raised
+and the minimum fill time is off, as for a load test): "tip POST" counts tips stored per second.
+Figures are printed, never asserted. The client is Python threads with one keep-alive connection
+each, so on a small machine it shares the CPUs with the server: the ratio to /healthz from the
+same run is the figure to compare.
 
-    python bench/run.py [--worker-class gthread|sync] [--seconds 4] [--clients 32]
+    python bench/run.py [--worker-class gthread|sync] [--seconds 4] [--clients 32] [--only tip]
 """
 
 import argparse
@@ -20,7 +22,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from cryptography.fernet import Fernet
 
@@ -59,21 +61,31 @@ def run(command: list[str], env: dict) -> None:
     subprocess.run(command, cwd=BASE_DIR, env=env, check=True, timeout=600)
 
 
-def load(port: int, path: str, clients: int, seconds: float) -> dict:
-    """Keep `clients` connections busy on one path; latencies in milliseconds."""
+def load(port: int, path: str, clients: int, seconds: float, post=None) -> dict:
+    """Keep `clients` connections busy on one path; latencies in milliseconds.
+
+    `post(i)`, when given, makes client i a form poster: it returns a function that gives the
+    (body, headers) of each POST, after whatever set-up (a GET for the CSRF cookie) it needs.
+    """
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
     stop = threading.Event()
 
     def client(i: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        next_post = post(i) if post else None
         while not stop.is_set():
             start = time.perf_counter()
             try:
-                conn.request("GET", path)
+                if next_post:
+                    body, headers = next_post()
+                    start = time.perf_counter()
+                    conn.request("POST", path, body=body, headers=headers)
+                else:
+                    conn.request("GET", path)
                 response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
+                content = response.read()
+                ok = response.status == 200 and (not next_post or b"<form" in content)
             except (OSError, http.client.HTTPException):
                 ok = False
                 conn.close()
@@ -102,12 +114,57 @@ def load(port: int, path: str, clients: int, seconds: float) -> dict:
     }
 
 
+def follow_up_poster(port: int, tips: int):
+    """Client i looks up real bench receipt codes, each POST with the page's CSRF token."""
+    import random
+
+    from bench.seed import bench_code
+    from bench.tipload import TipClient
+
+    def post(i: int):
+        page = TipClient(port, "/follow-up/")
+        page.open_form()
+        page.close()
+        rng = random.Random(i)
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={page.cookie}",
+            "Origin": "null",
+            "Sec-Fetch-Site": "same-origin",
+        }
+
+        def next_post():
+            code = bench_code(rng.randrange(tips))
+            return urlencode({"code": code, "csrfmiddlewaretoken": page.csrf}), headers
+
+        return next_post
+
+    return post
+
+
+def tip_post(port: int, path: str, clients: int, seconds: float, token) -> dict:
+    """Send real tips for `seconds`; requests/s here is tips stored (receipts) per second."""
+    from bench.tipload import percentile, run_tips
+
+    result = run_tips(port, path, clients=clients, seconds=seconds, token=token)
+    samples = result.latencies()
+    return {
+        "requests": len(result.outcomes),
+        "errors": len(result.outcomes) - len(result.receipts) + len(result.client_errors),
+        "rps": len(result.receipts) / result.elapsed,
+        "p50": percentile(samples, 0.5),
+        "p99": percentile(samples, 0.99),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worker-class", choices=["gthread", "sync"], default=None)
     parser.add_argument("--seconds", type=float, default=4.0, help="per URL (default 4)")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--objects", type=int, default=1000, help="extra objects to seed")
+    parser.add_argument("--tips", type=int, default=100_000, help="tips to seed")
+    parser.add_argument("--only", default="", help="comma-separated row names (default: all)")
     args = parser.parse_args()
 
     pg_version = ensure_database(DATABASE_URL)
@@ -124,13 +181,26 @@ def main() -> int:
         # Plain HTTP on 127.0.0.1; everything else as in production.
         SECURE_HTTPS="0",
         DEPLOY_CHECK_FAIL_LEVEL="ERROR",
+        # Real tips at full speed: no minimum fill time, limits far above what 32 clients send.
+        TIP_MIN_FILL_SECONDS="0",
+        TIP_RATE_PER_CLIENT="100000000/h",
+        TIP_RATE_GLOBAL="100000000/h",
+        FOLLOWUP_RATE_PER_CLIENT="100000000/h",
+        FOLLOWUP_RATE_GLOBAL="100000000/h",
     )
     if args.worker_class:
         env["GUNICORN_WORKER_CLASS"] = args.worker_class
     python = sys.executable
     run([python, "manage.py", "migrate", "--no-input", "-v", "0"], env)
     run([python, "manage.py", "collectstatic", "--no-input", "-v", "0"], env)
-    run([python, "bench/seed.py", str(args.objects)], env)
+    run([python, "bench/seed.py", str(args.objects), str(args.tips)], env)
+
+    # This process mints the tip forms' tokens, so it needs the nodes' settings (SECRET_KEY).
+    os.environ.update({**env, "DJANGO_SETTINGS_MODULE": "traceobject.settings"})
+    import django
+
+    django.setup()
+    from tips import spam
 
     with tempfile.TemporaryDirectory(prefix="tao-bench-") as logs:
         node = Node(env, log_dir=Path(logs))
@@ -139,11 +209,35 @@ def main() -> int:
             gallery = node.get("/")[2].decode()
             detail = re.search(r'href="(/objects/TAO-\d+/)"', gallery).group(1)
             settings_line = re.search(r'"message": "Using worker: (\w+)"', node.log())
-            urls = [("/healthz", "/healthz"), ("gallery", "/"), ("object page", detail)]
+            number = int(re.search(r"TAO-(\d+)", detail).group(1))
+            tip_path = f"{detail}tip/"
+
+            def token():
+                return spam.issue_token(number)
+
+            rows = {
+                "/healthz": lambda s: load(node.port, "/healthz", args.clients, s),
+                "gallery": lambda s: load(node.port, "/", args.clients, s),
+                "object page": lambda s: load(node.port, detail, args.clients, s),
+                "tip form GET": lambda s: load(node.port, tip_path, args.clients, s),
+                "tip POST (tips stored/s)": lambda s: tip_post(
+                    node.port, tip_path, args.clients, s, token
+                ),
+                "follow-up lookup": lambda s: load(
+                    node.port,
+                    "/follow-up/",
+                    args.clients,
+                    s,
+                    post=follow_up_poster(node.port, args.tips),
+                ),
+            }
+            only = {name.strip() for name in args.only.split(",") if name.strip()}
             results = {}
-            for name, path in urls:
-                load(node.port, path, args.clients, min(1.0, args.seconds / 4))  # warm-up
-                results[name] = load(node.port, path, args.clients, args.seconds)
+            for name, measure in rows.items():
+                if only and name != "/healthz" and not any(name.startswith(o) for o in only):
+                    continue
+                measure(min(1.0, args.seconds / 4))  # warm-up
+                results[name] = measure(args.seconds)
         finally:
             node.stop()
 

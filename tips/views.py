@@ -29,9 +29,13 @@ log = logging.getLogger(__name__)
 def _tip_object(number: int) -> TraceObject:
     """The object a tip is about; a withdrawn one comes back as a stub so it can be refused."""
     try:
-        return published_or_gone(number)
+        obj = published_or_gone(number)
     except ObjectWithdrawn:
         return TraceObject(number=number, status=TraceObject.Status.WITHDRAWN)
+    # Loaded here, inside the view's error handling, not lazily by the template: the 503 page
+    # that keeps the person's text must render without the database (obj.primary_image reads it).
+    obj.primary_images = list(obj.images.filter(is_primary=True)[:1])
+    return obj
 
 
 def _render_form(request, number, obj, form, *, status=200, problem=None):

@@ -117,3 +117,53 @@ def test_the_gallery_is_fresh_on_both_nodes_after_an_object_changes(
         gallery = node.get("/")[2]
         assert b"Striped bath towel" in gallery
         assert b"Striped beach towel" not in gallery
+
+
+def _tip_statuses(nodes, obj, sources, env):
+    """One tip from each source in turn, alternating between the nodes; the HTTP statuses."""
+    from django.urls import reverse
+
+    from bench.tipload import TipClient
+    from tips import spam
+
+    path = reverse("tips:form", args=[obj.number])
+    statuses = []
+    for i, source in enumerate(sources):
+        client = TipClient(nodes[i % len(nodes)].port, path, source=source)
+        try:
+            client.open_form()
+            outcome = client.post_tip(f"Tip {i}: seen at a market.", spam.issue_token(obj.number))
+            statuses.append(outcome.status)
+        finally:
+            client.close()
+    return statuses
+
+
+def _tip_env(node_env, settings, **limits):
+    # This process's SECRET_KEY so it can mint form tokens; no minimum fill time; per-day
+    # windows so no window boundary falls inside the test.
+    return {**node_env, "SECRET_KEY": settings.SECRET_KEY, "TIP_MIN_FILL_SECONDS": "0", **limits}
+
+
+def test_the_per_client_tip_limit_holds_across_both_nodes(node_env, start_node, settings):
+    from tips.models import Tip
+
+    env = _tip_env(node_env, settings, TIP_RATE_PER_CLIENT="3/d", TIP_RATE_GLOBAL="1000/d")
+    a, b = start_node(env), start_node(env)
+    obj = make_object(title="Red wool scarf")
+    # One client alternating A, B, A, B, A: the third tip is its last, on whichever node.
+    assert _tip_statuses([a, b], obj, ["127.0.5.1"] * 5, env) == [200, 200, 200, 429, 429]
+    # Another client is not affected, on either node.
+    assert _tip_statuses([b, a], obj, ["127.0.5.2"] * 2, env) == [200, 200]
+    assert Tip.objects.filter(trace_object=obj).count() == 5
+
+
+def test_the_global_tip_limit_holds_across_both_nodes(node_env, start_node, settings):
+    from tips.models import Tip
+
+    env = _tip_env(node_env, settings, TIP_RATE_PER_CLIENT="100/d", TIP_RATE_GLOBAL="4/d")
+    a, b = start_node(env), start_node(env)
+    obj = make_object(title="Yellow rubber boots")
+    sources = [f"127.0.6.{i}" for i in range(1, 7)]  # six different clients
+    assert _tip_statuses([a, b], obj, sources, env) == [200, 200, 200, 200, 429, 429]
+    assert Tip.objects.filter(trace_object=obj).count() == 4

@@ -73,3 +73,24 @@ def test_the_photo_file_is_removed_when_the_row_cannot_be_stored(client, publish
     assert "attach it again" in response.content.decode()
     after = set(tips_dir.glob("*")) if tips_dir.exists() else set()
     assert after == before
+
+
+@pytest.mark.django_db
+def test_a_connection_lost_mid_tip_still_gives_the_503_with_the_text(client, published):
+    # The connection dies at the INSERT and stays dead: rendering the 503 page must not need
+    # the database (the object's image was loaded before the tip was stored).
+    lost = []
+
+    def connection_lost(execute, sql, params, many, context):
+        if lost or (sql.lstrip().upper().startswith("INSERT") and "tips_tip" in sql):
+            lost.append(sql)
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    data = tip_form_data(published, body="Typed just as the connection was lost")
+    with connection.execute_wrapper(connection_lost):
+        response = client.post(reverse("tips:form", args=[published.number]), data)
+    assert response.status_code == 503
+    assert "Typed just as the connection was lost" in response.content.decode()
+    reads = [sql for sql in lost if sql.lstrip().upper().startswith("SELECT")]
+    assert reads == [], "nothing after the failed INSERT read the database"
