@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from tests.deploy.conftest import node_env, start_node  # noqa: F401 (fixtures used here)
 from tests.factories import make_object
+from tests.personas import login_verified
 from tips import spam
 
 # Enough processes and threads for 32 clients on a 2-core machine without thrashing it.
@@ -48,10 +49,9 @@ def tip_target(transactional_db):
 
 
 def staff_session_cookie(user) -> str:
-    """A logged-in staff session cookie value the nodes accept (they share SECRET_KEY and the
-    session store). The one place to change when login needs a second factor."""
-    client = Client()
-    client.force_login(user)
+    """A logged-in, second-factor-verified staff session cookie value the nodes accept (they
+    share SECRET_KEY and the session store)."""
+    client = login_verified(Client(), user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
