@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from objects import cache
 from objects.models import TraceObject, private_storage
 from tips import crypto, receipts
 from tips.models import Tip, TipMessage
@@ -84,6 +85,8 @@ def tip_create(
         if photo_name:
             private_storage().delete(photo_name)
         raise
+    # The public results page counts tips received.
+    cache.bump(cache.STATS)
     return Receipt(tip=tip, code=code)
 
 

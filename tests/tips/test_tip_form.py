@@ -104,7 +104,7 @@ def test_tips_on_closed_objects_are_refused_kindly_and_keep_the_text(client, sta
 def test_a_tip_on_a_draft_or_unknown_object_is_404(client):
     draft = make_object(status="draft")
     assert post(client, draft).status_code == 404
-    assert client.post("/objects/TAO-9999/tip/", {"body": "x" * 20}).status_code == 404
+    assert client.post(reverse("tips:form", args=[9999]), {"body": "x" * 20}).status_code == 404
     assert not Tip.objects.exists()
 
 
