@@ -50,9 +50,10 @@ def test_all_catalogues_hold_the_same_messages(code):
 @pytest.mark.parametrize("code", TRANSLATED)
 def test_the_compiled_catalogue_is_used(code):
     with translation.override(code):
-        assert translation.gettext("Send the tip") == {
-            m.id: m.string for m in _catalog(code)
-        }["Send the tip"]
+        assert (
+            translation.gettext("Send the tip")
+            == {m.id: m.string for m in _catalog(code)}["Send the tip"]
+        )
 
 
 @pytest.mark.django_db

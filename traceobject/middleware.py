@@ -14,7 +14,9 @@ class SecurityHeadersMiddleware:
 
     Django's SecurityMiddleware already sends nosniff, Referrer-Policy and
     Cross-Origin-Opener-Policy; this adds the Content-Security-Policy, Permissions-Policy and
-    Cross-Origin-Resource-Policy to every response, error pages included.
+    Cross-Origin-Resource-Policy to every response, error pages included. It also sets
+    X-Frame-Options, because Django's XFrameOptionsMiddleware sits inside CommonMiddleware and
+    LocaleMiddleware and so never sees the redirects they answer with.
     """
 
     PERMISSIONS = (
@@ -45,6 +47,7 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", self.PERMISSIONS)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
 
