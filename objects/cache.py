@@ -70,7 +70,9 @@ def _stamp(request):
 
 def _etag(request, *args, **kwargs):
     pages, latest = _stamp(request)
-    raw = f"{pages}|{latest}|{get_language()}|{request.get_full_path()}"
+    # Host and scheme too: the page holds absolute URLs (hreflang, Open Graph, share links).
+    raw = f"{pages}|{latest}|{get_language()}|{request.scheme}://{request.get_host()}"
+    raw += request.get_full_path()
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
