@@ -91,7 +91,7 @@ def test_share_links_are_plain_links_with_a_reminder_and_a_copy_field(client):
     assert hosts == ["mailto", "x.com", "www.facebook.com", "wa.me", "t.me"]
     encoded = absolute.replace(":", "%3A").replace("/", "%2F")
     assert all(encoded in href for href in parsed.share)
-    assert f'value="{absolute}" readonly' in body
+    assert f'value="{absolute}" dir="ltr" readonly' in body
     assert "Do not post names" in body
     assert "<script" not in body and "<iframe" not in body
 
