@@ -4,6 +4,7 @@ in English and in Arabic (right-to-left): zero violations, best practices includ
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from objects import services
 from objects.models import TraceObject, TraceObjectTranslation
@@ -92,7 +93,7 @@ def test_form_errors_receipt_and_follow_up_have_no_axe_violations(
     obj = site["obj"]
     page.goto(f"{live_server.url}/{language}/objects/{obj.reference}/tip/")
     page.locator("button[type=submit]").click()  # empty: the errors page
-    assert page.locator(".error").count() >= 1
+    expect(page.locator("#id_body_error")).to_be_visible()
     body = page.locator("#id_body")
     assert body.get_attribute("aria-invalid") == "true"
     assert "id_body_error" in body.get_attribute("aria-describedby")
@@ -101,13 +102,13 @@ def test_form_errors_receipt_and_follow_up_have_no_axe_violations(
     body.fill("I saw this bag at the Saturday market in Utrecht.")
     page.locator("input[name=certainty]").first.check()
     page.locator("button[type=submit]").click()
-    assert page.locator("#receipt-code").count() == 1
+    expect(page.locator("#receipt-code")).to_be_visible()
     _check(page, f"{language}-receipt")
 
     page.goto(f"{live_server.url}/{language}/follow-up/")
     page.locator("#id_code").fill(site["code"])
     page.locator("form button[type=submit]").last.click()
-    assert page.get_by_text("Which stall was it?").is_visible()
+    expect(page.get_by_text("Which stall was it?")).to_be_visible()
     _check(page, f"{language}-follow-up-result")
 
 
