@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from objects.i18n import localise
 from objects.models import TraceObject, format_reference
 from tips import receipts, services, spam
 from tips.forms import AnswerForm, FollowUpForm, TipForm
@@ -41,6 +42,8 @@ def _render_form(request, number, obj, form, *, status=200, problem=None):
         # A fresh token: the old one may be expired, and a new attempt is a new form.
         form.data = form.data.copy()
         form.data["started"] = spam.issue_token(number)
+    if obj is not None and obj.pk is not None:
+        localise([obj])  # the object's title and question in the page's language
     context = {
         "obj": obj,
         "reference": format_reference(number),

@@ -132,3 +132,16 @@ def test_a_translation_is_unique_per_object_and_language():
     TraceObjectTranslation.objects.create(trace_object=obj, language="pl", title="Torba")
     with pytest.raises(IntegrityError):
         TraceObjectTranslation.objects.create(trace_object=obj, language="pl", title="Inna")
+
+
+@pytest.mark.django_db
+def test_the_tip_form_shows_the_object_in_the_page_language(client):
+    obj = make_object(title="Canvas tote bag", question="Where is this bag sold?")
+    services.object_translation_save(
+        translation=TraceObjectTranslation(
+            trace_object=obj, language="es", title="Bolsa de lona", question="¿Dónde se vende?"
+        )
+    )
+    body = client.get(_in("es", "tips:form", args=[obj.number])).content.decode()
+    assert "<strong>Bolsa de lona</strong>" in body
+    assert "¿Dónde se vende?" in body
