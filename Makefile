@@ -5,12 +5,13 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint format migrations-check check-deploy docker-lint bench clean help
+.PHONY: run test messages lint format migrations-check check-deploy docker-lint bench clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run               set up, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite)"
 	@echo "make test              the whole test suite (PostgreSQL and Redis when reachable)"
+	@echo "make messages          compile the translations (locale/*/LC_MESSAGES/*.po) to .mo"
 	@echo "make lint              ruff check and format check"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make check-deploy      manage.py check --deploy with production-like settings"
@@ -29,15 +30,19 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 	$(PIP) install -r requirements-dev.txt
 	@touch $@ $(VENV)/.run-installed
 
+# Translations: .po (committed) to .mo (build output) with Babel; no GNU gettext needed.
+messages: $(VENV)/.run-installed
+	$(PY) scripts/compilemessages.py
+
 # Development server on SQLite and local folders; a fresh demo login is printed every time.
 run: export DEBUG = 1
-run: $(VENV)/.run-installed
+run: $(VENV)/.run-installed messages
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) seed_demo
 	$(MANAGE) create_demo_login
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed messages
 	$(PY) scripts/test.py $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
@@ -72,3 +77,4 @@ bench: $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) var/test .pytest_cache .ruff_cache
+	find locale -name '*.mo' -delete

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from objects import imaging, services
-from objects.models import Category, ObjectImage, TraceObject
+from objects.models import Category, ObjectImage, TraceObject, TraceObjectTranslation
 
 
 @admin.register(Category)
@@ -13,6 +13,9 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        services.category_save(category=obj)
 
 
 class ObjectImageForm(forms.ModelForm):
@@ -83,6 +86,14 @@ class ObjectImageInline(admin.TabularInline):
         )
 
 
+class TraceObjectTranslationInline(admin.StackedInline):
+    """The object's texts in another language; a blank field shows the English text instead."""
+
+    model = TraceObjectTranslation
+    extra = 0
+    fields = ["language", "title", "question", "description", "alt_text"]
+
+
 @admin.register(TraceObject)
 class TraceObjectAdmin(admin.ModelAdmin):
     list_display = ["reference", "title", "category", "status", "published_at", "updated_at"]
@@ -90,7 +101,7 @@ class TraceObjectAdmin(admin.ModelAdmin):
     search_fields = ["title", "question", "case_reference"]
     date_hierarchy = "published_at"
     list_select_related = ["category"]
-    inlines = [ObjectImageInline]
+    inlines = [ObjectImageInline, TraceObjectTranslationInline]
     readonly_fields = ["reference", "published_at", "identified_at", "created_at", "updated_at"]
     fieldsets = [
         (
@@ -99,7 +110,15 @@ class TraceObjectAdmin(admin.ModelAdmin):
         ),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "identified_at", "identification_note"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "identified_at",
+                    "identification_note",
+                    "traced_country",
+                ]
+            },
         ),
         (_("Internal"), {"fields": ["case_reference", "created_at", "updated_at"]}),
     ]
@@ -120,6 +139,13 @@ class TraceObjectAdmin(admin.ModelAdmin):
         services.object_save(obj=obj, user=request.user)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is TraceObjectTranslation:
+            instances = formset.save(commit=False)
+            for translation in formset.deleted_objects:
+                services.object_translation_delete(translation=translation)
+            for translation in instances:
+                services.object_translation_save(translation=translation)
+            return None
         if formset.model is not ObjectImage:
             return super().save_formset(request, form, formset, change)
         # The admin's change message reads these three lists.

@@ -232,7 +232,7 @@ def _decode(data: bytes, *, need: tuple[int, int] | None = None) -> _Decoded:
                         "%(format)s files are not accepted; "
                         "upload a JPEG, PNG, WebP, TIFF or HEIC image."
                     )
-                    % {"format": fmt or _("These")}
+                    % {"format": fmt}
                 )
             if fmt != "HEIF" and getattr(probe, "is_animated", False):
                 raise ImageRejected(

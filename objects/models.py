@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 REFERENCE_PREFIX = "TAO-"
 
@@ -159,6 +160,14 @@ class TraceObject(models.Model):
         _("public identification note"),
         blank=True,
         help_text=_("Shown on the object page once identified. Nothing that identifies a case."),
+    )
+    traced_country = CountryField(
+        _("country traced"),
+        blank=True,
+        help_text=_(
+            "Once identified: the country the object was traced to. Counted, never listed, "
+            "on the public results page."
+        ),
     )
     case_reference = models.CharField(
         _("internal case reference"),
@@ -373,3 +382,40 @@ class ObjectImage(models.Model):
 
     def derivative_names(self) -> set[str]:
         return {item["name"] for item in self.renditions}
+
+
+class TraceObjectTranslation(models.Model):
+    """An object's public texts in one language other than English.
+
+    A blank field falls back to the English text on the object itself (objects.i18n.localise).
+    """
+
+    trace_object = models.ForeignKey(
+        TraceObject,
+        on_delete=models.CASCADE,
+        related_name="translations",
+        verbose_name=_("object"),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=[(code, name) for code, name in settings.LANGUAGES if code != "en"],
+    )
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    question = models.CharField(_("question"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    alt_text = models.CharField(_("alt text"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            # localise() reads at most one translation per object and language.
+            models.UniqueConstraint(
+                fields=["trace_object", "language"], name="objecttranslation_one_per_language"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trace_object.reference} ({self.language})"

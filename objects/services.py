@@ -8,8 +8,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from objects import imaging
-from objects.models import Category, ObjectImage, TraceObject, private_storage, public_storage
+from objects import cache, imaging
+from objects.models import (
+    Category,
+    ObjectImage,
+    TraceObject,
+    TraceObjectTranslation,
+    private_storage,
+    public_storage,
+)
 
 
 def _next_number() -> int:
@@ -33,12 +40,14 @@ def object_save(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> Tr
         obj.identified_at = now
     if obj.pk is not None:
         obj.save()
+        cache.bump()
         return obj
     for attempt in range(5):
         obj.number = _next_number()
         try:
             with transaction.atomic():
                 obj.save()
+            cache.bump()
             return obj
         except IntegrityError:
             if attempt == 4:
@@ -172,6 +181,7 @@ def object_image_add(
         for name in written:
             public.delete(name)
         raise
+    cache.bump(cache.PAGES)
     return image
 
 
@@ -270,6 +280,7 @@ def object_image_update(
         image.position = position
         image.is_primary = primary
         image.save(update_fields=["alt_text", "position", "is_primary"])
+    cache.bump(cache.PAGES)
     return image
 
 
@@ -298,3 +309,22 @@ def object_import(
         )
         object_image_add(obj=obj, processed=processed)
     return obj
+
+
+def object_translation_save(*, translation: TraceObjectTranslation) -> TraceObjectTranslation:
+    """Save an object's texts in one language; the public pages show them at once."""
+    translation.save()
+    cache.bump(cache.PAGES)
+    return translation
+
+
+def object_translation_delete(*, translation: TraceObjectTranslation) -> None:
+    translation.delete()
+    cache.bump(cache.PAGES)
+
+
+def category_save(*, category: Category) -> Category:
+    """Save a category; its name is on every gallery page, so the cached pages go stale."""
+    category.save()
+    cache.bump(cache.PAGES)
+    return category

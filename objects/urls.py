@@ -1,6 +1,7 @@
 from django.urls import path
 
 from objects import views
+from objects.feeds import CategoryFeed, LatestObjectsFeed
 
 app_name = "objects"
 
@@ -8,6 +9,9 @@ urlpatterns = [
     path("", views.gallery, name="gallery"),
     path("objects/<ref:number>/", views.object_detail, name="detail"),
     path("identified/", views.identified, name="identified"),
+    path("results/", views.results, name="results"),
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),
+    path("feeds/objects.atom", LatestObjectsFeed(), name="feed"),
+    path("feeds/<slug:slug>.atom", CategoryFeed(), name="feed_category"),
 ]

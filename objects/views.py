@@ -3,14 +3,19 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from objects.cache import cached_page
 from objects.forms import GalleryFilterForm
-from objects.models import Category, TraceObject
+from objects.i18n import localise
+from objects.models import Category, TraceObject, TraceObjectTranslation
+from objects.stats import public_results
 
 
 def public_page(view):
@@ -26,7 +31,22 @@ def public_page(view):
     return require_safe(wrapped)
 
 
+def _search(query: str) -> Q:
+    """Title or question, in English or in the page's language."""
+    translated = TraceObjectTranslation.objects.filter(
+        trace_object=OuterRef("pk"), language=get_language()
+    ).filter(Q(title__icontains=query) | Q(question__icontains=query))
+    return Q(title__icontains=query) | Q(question__icontains=query) | Exists(translated)
+
+
+def _localised_page(objects, number):
+    page = Paginator(objects, settings.GALLERY_PAGE_SIZE).get_page(number)
+    page.object_list = localise(page.object_list)
+    return page
+
+
 @public_page
+@cached_page
 def gallery(request):
     form = GalleryFilterForm(request.GET or None)
     objects = TraceObject.objects.published().for_cards()
@@ -39,13 +59,13 @@ def gallery(request):
             if category:
                 objects = objects.filter(category=category)
             if query:
-                objects = objects.filter(Q(title__icontains=query) | Q(question__icontains=query))
+                objects = objects.filter(_search(query))
         elif "category" in form.errors:
             raise Http404("No such category.")
         else:
             objects = objects.none()
             status = 400
-    page = Paginator(objects, settings.GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _localised_page(objects, request.GET.get("page"))
     query = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
     context = {
         "form": form,
@@ -80,24 +100,47 @@ def _withdrawn(request):
 
 
 @public_page
+@cached_page
 def object_detail(request, number: int):
     try:
         obj = published_or_gone(number)
     except ObjectWithdrawn:
         return _withdrawn(request)
+    localise([obj])
     images = list(obj.images.all())
+    primary = next((i for i in images if i.is_primary), None)
     return render(
         request,
         "objects/detail.html",
-        {"obj": obj, "images": images, "primary": next((i for i in images if i.is_primary), None)},
+        {
+            "obj": obj,
+            "images": images,
+            "primary": primary,
+            "share_url": request.build_absolute_uri(obj.get_absolute_url()),
+            "og_image": _og_image(request, primary),
+        },
     )
 
 
+def _og_image(request, image):
+    """The absolute URL of the image a shared link shows as its preview (Open Graph, X)."""
+    rendition = image and (image.large or image.thumb)
+    if not rendition:
+        return None
+    return {**rendition, "url": request.build_absolute_uri(rendition["url"])}
+
+
 @public_page
+@cached_page
 def identified(request):
     objects = TraceObject.objects.identified().for_cards().order_by("-identified_at", "-number")
-    page = Paginator(objects, settings.GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _localised_page(objects, request.GET.get("page"))
     return render(request, "objects/identified.html", {"page": page})
+
+
+@public_page
+def results(request):
+    return render(request, "objects/results.html", {"results": public_results()})
 
 
 @public_page
@@ -108,6 +151,20 @@ def about(request):
 @public_page
 def privacy(request):
     return render(request, "pages/privacy.html")
+
+
+@require_safe
+def robots_txt(request):
+    """Keep crawlers off the back-office, the tip forms and the follow-up page in every language."""
+    lines = ["Disallow: /backoffice/"]
+    for code, _name in settings.LANGUAGES:
+        lines.append(f"Disallow: /{code}/objects/*/tip/")
+        lines.append(f"Disallow: /{code}/follow-up/")
+    body = "User-agent: *\n" + "\n".join(lines) + "\n"
+    body += f"\nSitemap: {request.build_absolute_uri(reverse('sitemap'))}\n"
+    response = HttpResponse(body, content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+    return response
 
 
 @require_safe

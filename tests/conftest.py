@@ -4,6 +4,7 @@ import shutil
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import make_category, make_object
 from tests.personas import (
@@ -57,6 +58,18 @@ def pytest_sessionstart(session):
         shutil.rmtree(settings.VAR_DIR / "media", ignore_errors=True)
     # whitenoise warns about a missing STATIC_ROOT on every request otherwise.
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """reverse() and get_absolute_url() in a test give /en/ URLs, whatever the last request was.
+
+    LocaleMiddleware leaves the language of the last request active in the thread, which would
+    make a test's URLs depend on the test before it.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

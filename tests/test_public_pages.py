@@ -15,7 +15,7 @@ class _Refs(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.loaded, self.links = [], []
+        self.loaded, self.links, self.alternates = [], [], []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -23,7 +23,11 @@ class _Refs(HTMLParser):
             if attrs.get(name):
                 self.loaded.append(attrs[name])
         if tag == "link" and attrs.get("href"):
-            self.loaded.append(attrs["href"])
+            # hreflang alternates, the canonical URL and feeds are addresses, not fetched.
+            if attrs.get("rel") in ("alternate", "canonical"):
+                self.alternates.append(attrs["href"])
+            else:
+                self.loaded.append(attrs["href"])
         if tag in ("form",) and attrs.get("action"):
             self.loaded.append(attrs["action"])
         if tag == "a" and attrs.get("href"):
@@ -45,7 +49,7 @@ def public_urls(db):
         reverse("objects:identified"),
         reverse("objects:about"),
         reverse("objects:privacy"),
-        "/objects/TAO-9999/",
+        reverse("objects:detail", args=[9999]),
         "/no-such-page/",
     ]
 
@@ -65,6 +69,9 @@ def test_no_public_page_loads_anything_from_another_origin(client, public_urls):
         assert parser.loaded, url
         for ref in parser.loaded:
             assert ref.startswith("/") and not ref.startswith("//"), (url, ref)
+        for ref in parser.alternates:
+            assert ref.startswith(("/", "http://testserver/")), (url, ref)
+            assert not ref.startswith("//"), (url, ref)
 
 
 def test_the_case_reference_never_reaches_a_public_response(client, public_urls):
@@ -113,3 +120,11 @@ def test_originals_are_not_reachable_through_public_media(client):
     original = obj.primary_image.original.name
     assert client.get(f"/media/{original}").status_code == 404
     assert client.get(f"/media/../private/{original}").status_code in (400, 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/en/", "/en/about/", "/backoffice/"])
+def test_a_host_we_do_not_serve_gets_a_400_never_a_500(client, path):
+    response = client.get(path, HTTP_HOST="not-our-host.invalid")
+    assert response.status_code == 400
+    assert b"not-our-host" not in response.content

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from objects import cache
 from objects.models import TraceObject, private_storage
 from tips import crypto, receipts
 from tips.models import Tip, TipEvent, TipMessage
@@ -85,6 +86,8 @@ def tip_create(
         if photo_name:
             private_storage().delete(photo_name)
         raise
+    # The public results page counts tips received.
+    cache.bump(cache.STATS)
     return Receipt(tip=tip, code=code)
 
 

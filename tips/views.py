@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from objects.i18n import localise
 from objects.models import TraceObject, format_reference
 from objects.views import ObjectWithdrawn, published_or_gone
 from tips import receipts, services, spam
@@ -33,8 +34,10 @@ def _tip_object(number: int) -> TraceObject:
     except ObjectWithdrawn:
         return TraceObject(number=number, status=TraceObject.Status.WITHDRAWN)
     # Loaded here, inside the view's error handling, not lazily by the template: the 503 page
-    # that keeps the person's text must render without the database (obj.primary_image reads it).
+    # that keeps the person's text must render without the database (obj.primary_image and the
+    # translated texts both read it).
     obj.primary_images = list(obj.images.filter(is_primary=True)[:1])
+    localise([obj])  # the object's title and question in the page's language
     return obj
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "traceobject.apps.TraceObjectConfig",
     "django_countries",
     "django_otp",
@@ -85,6 +86,9 @@ MIDDLEWARE = [
     "traceobject.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Picks the language from the URL prefix (/de/...); on an unprefixed public URL it redirects
+    # by Accept-Language. It reads no cookie it did not set and sets none (no set_language view).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "traceobject.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -107,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "traceobject.context_processors.languages",
             ],
         },
     },
@@ -168,6 +173,21 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The public interface languages: each has a complete catalogue in locale/<code>/LC_MESSAGES
+# (compiled to .mo by scripts/compilemessages.py, which needs no GNU gettext). English is the
+# source language and the fallback for object texts without a translation.
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+    ("nl", "Nederlands"),
+    ("pl", "Polski"),
+    ("pt", "Português"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -389,6 +409,9 @@ GALLERY_PAGE_SIZE = env_int("GALLERY_PAGE_SIZE", 24, minimum=1)
 NEW_BADGE_DAYS = env_int("NEW_BADGE_DAYS", 14, minimum=0)
 # Public pages carry no cookie, so a proxy or CDN may cache them for this long.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60, minimum=0)
+# Seconds the app keeps a rendered gallery or object page (and the public statistics) in the
+# cache. Any change to an object, a translation or a category makes them stale at once anyway.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 3600, minimum=0)
 
 # Logging: one JSON object per line on stdout (traceobject.logging), never with the request
 # attached: Django's request loggers put the request object on the record; a filter drops it so no

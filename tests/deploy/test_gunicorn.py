@@ -35,9 +35,17 @@ def test_logs_are_json_lines_without_address_or_headers(node_env, start_node):
     node = start_node(node_env, GUNICORN_ACCESS_LOG="1", LOG_LEVEL="DEBUG")
     responses = {
         path: node.get(path, SENTINEL_HEADERS, source=SENTINEL_IP)
-        for path in ("/", "/healthz", "/readyz", "/objects/TAO-9999/", "/?q=leak-check-query")
+        for path in (
+            "/",
+            "/en/",
+            "/healthz",
+            "/readyz",
+            "/en/objects/TAO-9999/",
+            "/en/?q=leak-check-query",
+        )
     }
-    assert responses["/objects/TAO-9999/"][0] == 404
+    assert responses["/"][0] == 302  # to the visitor's language
+    assert responses["/en/objects/TAO-9999/"][0] == 404
     bad_host = node.get("/", {**SENTINEL_HEADERS, "Host": "leak-check.invalid"}, source=SENTINEL_IP)
     assert bad_host[0] == 400
     assert _raw(node, b"GARBAGE\r\n\r\n").startswith(b"HTTP/1.1 400")
@@ -51,7 +59,7 @@ def test_logs_are_json_lines_without_address_or_headers(node_env, start_node):
     for sentinel in SENTINELS:
         assert sentinel not in node.log(), f"{sentinel!r} reached the log"
 
-    not_found_id = responses["/objects/TAO-9999/"][1]["X-Request-ID"]
+    not_found_id = responses["/en/objects/TAO-9999/"][1]["X-Request-ID"]
     assert any(
         e["logger"] == "django.request" and e["request_id"] == not_found_id for e in entries
     ), "the 404's log line carries the response's request id"

@@ -108,13 +108,13 @@ def test_the_gallery_is_fresh_on_both_nodes_after_an_object_changes(
     a, b = start_node(node_env), start_node(node_env)
     obj = make_object(title="Striped beach towel")
     for node in (a, b):
-        assert b"Striped beach towel" in node.get("/")[2]
+        assert b"Striped beach towel" in node.get("/en/")[2]
 
     obj.title = "Striped bath towel"
     services.object_save(obj=obj)
 
     for node in (a, b):
-        gallery = node.get("/")[2]
+        gallery = node.get("/en/")[2]
         assert b"Striped bath towel" in gallery
         assert b"Striped beach towel" not in gallery
 

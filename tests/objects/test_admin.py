@@ -27,6 +27,10 @@ def _form(category, upload=None, **extra):
         "images-MAX_NUM_FORMS": "1000",
         "images-0-alt_text": "",
         "images-0-position": "0",
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
+        "translations-MIN_NUM_FORMS": "0",
+        "translations-MAX_NUM_FORMS": "1000",
     }
     if upload is not None:
         data["images-0-upload"] = upload

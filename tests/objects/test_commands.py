@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from objects.models import Category, ObjectImage, TraceObject
 from tests.factories import make_category, make_image_bytes
@@ -32,7 +33,7 @@ def test_seed_demo_creates_a_gallery_and_a_second_run_changes_nothing(client):
         list(ObjectImage.objects.values_list("pk", "renditions").order_by("pk")),
         _files(settings.MEDIA_PUBLIC_ROOT) | _files(settings.MEDIA_PRIVATE_ROOT),
     )
-    assert len(client.get("/").context["page"].object_list) == 24
+    assert len(client.get(reverse("objects:gallery")).context["page"].object_list) == 24
 
 
 @pytest.mark.django_db

@@ -22,7 +22,7 @@ def test_it_shows_the_object_with_question_large_image_and_tip_link(client):
 
 
 def test_reference_in_the_url_is_the_public_reference():
-    assert reverse("objects:detail", args=[42]) == "/objects/TAO-0042/"
+    assert reverse("objects:detail", args=[42]) == "/en/objects/TAO-0042/"
 
 
 @pytest.mark.django_db
@@ -33,8 +33,8 @@ def test_a_draft_is_404(client):
 
 @pytest.mark.django_db
 def test_an_unknown_reference_is_404(client):
-    assert client.get("/objects/TAO-9999/").status_code == 404
-    assert client.get("/objects/TAO-12/").status_code == 404
+    assert client.get(reverse("objects:detail", args=[9999])).status_code == 404
+    assert client.get("/en/objects/TAO-12/").status_code == 404
 
 
 @pytest.mark.django_db

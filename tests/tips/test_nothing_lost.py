@@ -76,7 +76,8 @@ def test_the_photo_file_is_removed_when_the_row_cannot_be_stored(client, publish
 
 
 @pytest.mark.django_db
-def test_a_connection_lost_mid_tip_still_gives_the_503_with_the_text(client, published):
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_connection_lost_mid_tip_still_gives_the_503_with_the_text(client, published, language):
     # The connection dies at the INSERT and stays dead: rendering the 503 page must not need
     # the database (the object's image was loaded before the tip was stored).
     lost = []
@@ -87,10 +88,21 @@ def test_a_connection_lost_mid_tip_still_gives_the_503_with_the_text(client, pub
             raise OperationalError("server closed the connection unexpectedly")
         return execute(sql, params, many, context)
 
+    from django.utils import translation
+
+    from objects.models import TraceObjectTranslation
+
+    TraceObjectTranslation.objects.create(
+        trace_object=published, language="de", title="Eine Tasche", question="Wo gibt es sie?"
+    )
     data = tip_form_data(published, body="Typed just as the connection was lost")
+    with translation.override(language):
+        url = reverse("tips:form", args=[published.number])
     with connection.execute_wrapper(connection_lost):
-        response = client.post(reverse("tips:form", args=[published.number]), data)
+        response = client.post(url, data)
     assert response.status_code == 503
     assert "Typed just as the connection was lost" in response.content.decode()
     reads = [sql for sql in lost if sql.lstrip().upper().startswith("SELECT")]
     assert reads == [], "nothing after the failed INSERT read the database"
+    if language == "de":
+        assert "Wo gibt es sie?" in response.content.decode()

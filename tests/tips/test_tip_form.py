@@ -104,7 +104,7 @@ def test_tips_on_closed_objects_are_refused_kindly_and_keep_the_text(client, sta
 def test_a_tip_on_a_draft_or_unknown_object_is_404(client):
     draft = make_object(status="draft")
     assert post(client, draft).status_code == 404
-    assert client.post("/objects/TAO-9999/tip/", {"body": "x" * 20}).status_code == 404
+    assert client.post(reverse("tips:form", args=[9999]), {"body": "x" * 20}).status_code == 404
     assert not Tip.objects.exists()
 
 
@@ -270,3 +270,15 @@ def test_a_failed_csrf_check_shows_the_form_again_with_the_text(published):
     data = tip_form_data(published, body="Typed with no cookie", csrfmiddlewaretoken=token)
     assert CODE.search(client.post(url(published), data).content.decode())
     assert Tip.objects.get().body == "Typed with no cookie"
+
+
+@pytest.mark.django_db
+def test_a_bad_photo_is_explained_in_the_page_language(client, published):
+    from django.utils import translation
+
+    with translation.override("de"):
+        german = reverse("tips:form", args=[published.number])
+    photo = SimpleUploadedFile("x.jpg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/jpeg")
+    response = client.post(german, tip_form_data(published, photo=photo))
+    assert response.status_code == 400
+    assert "Die Datei ist kein Bild" in response.content.decode()
