@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from traceobject.migrations_sql import postgresql_only
+
 FORWARD = [
     """
     CREATE OR REPLACE FUNCTION backoffice_audit_append_only() RETURNS trigger AS $$
@@ -23,17 +25,7 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("backoffice", "0001_initial")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [migrations.RunPython(postgresql_only(FORWARD), postgresql_only(BACKWARD))]

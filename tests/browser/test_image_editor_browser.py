@@ -22,17 +22,22 @@ def _log_in(page, live_server, user):
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_editor_without_javascript_crops_redacts_previews_and_publishes(live_server, page_no_js):
+def _open_editor_on_a_yellow_image(page, live_server):
+    """A draft object with one plain yellow 1200×800 image; an editor opens its crop editor."""
     obj = make_object(status="draft", title="Hotel lamp", with_image=False)
     out = io.BytesIO()
     Image.new("RGB", (1200, 800), YELLOW).save(out, "PNG")
     services.object_image_add(obj=obj, processed=imaging.process_upload(out))
-    page = page_no_js
     _log_in(page, live_server, make_editor())
-
     page.goto(f"{live_server.url}/backoffice/objects/traceobject/{obj.pk}/change/")
     page.get_by_role("link", name="Crop and redact").first.click()
+    return obj
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_without_javascript_crops_redacts_previews_and_publishes(live_server, page_no_js):
+    page = page_no_js
+    obj = _open_editor_on_a_yellow_image(page, live_server)
     page.get_by_label("Crop x").fill("200")
     page.get_by_label("Crop y").fill("100")
     page.get_by_label("Crop width").fill("800")
@@ -93,14 +98,8 @@ def _near(values, expected, tolerance=3):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_editor_with_javascript_draws_and_moves_rectangles(live_server, page_js):
-    obj = make_object(status="draft", title="Hotel lamp", with_image=False)
-    out = io.BytesIO()
-    Image.new("RGB", (1200, 800), YELLOW).save(out, "PNG")
-    services.object_image_add(obj=obj, processed=imaging.process_upload(out))
     page = page_js
-    _log_in(page, live_server, make_editor())
-    page.goto(f"{live_server.url}/backoffice/objects/traceobject/{obj.pk}/change/")
-    page.get_by_role("link", name="Crop and redact").first.click()
+    obj = _open_editor_on_a_yellow_image(page, live_server)
     img = page.locator(".ie-stage img")
     img.evaluate("img => img.decode()")
     assert page.locator(".ie-tool").is_visible()  # the script ran

@@ -7,6 +7,8 @@ SQLite (development) has neither; the selectors fall back to LIKE and difflib th
 
 from django.db import migrations
 
+from traceobject.migrations_sql import postgresql_only
+
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS tip_fts_idx ON tips_tip USING gin "
@@ -15,17 +17,7 @@ FORWARD = [
 BACKWARD = ["DROP INDEX IF EXISTS tip_fts_idx"]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("tips", "0002_triage")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [migrations.RunPython(postgresql_only(FORWARD), postgresql_only(BACKWARD))]
