@@ -14,7 +14,8 @@ def localise(objects: Iterable[TraceObject], language: str | None = None) -> lis
     """Put each object's translated texts on the instances, in one query for the whole list.
 
     The instances are changed in memory only (public views never save them), so templates keep
-    reading obj.title, obj.question and image.alt. English needs no query at all.
+    reading obj.title, obj.question and image.alt; `obj.fallback_fields` names the fields that
+    stayed English (see objects.templatetags.object_text). English needs no query at all.
     """
     objects = list(objects)
     language = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
@@ -28,10 +29,14 @@ def localise(objects: Iterable[TraceObject], language: str | None = None) -> lis
     }
     for obj in objects:
         translation = translations.get(obj.pk)
+        # Fields still in English on this page: templates mark them lang="en" (WCAG 3.1.2) so a
+        # screen reader reads them with English pronunciation.
+        obj.fallback_fields = set(TRANSLATED_FIELDS)
         if translation is None:
             continue
         for field in TRANSLATED_FIELDS:
             value = getattr(translation, field)
             if value.strip():
                 setattr(obj, field, value)
+                obj.fallback_fields.discard(field)
     return objects

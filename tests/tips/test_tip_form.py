@@ -282,3 +282,23 @@ def test_a_bad_photo_is_explained_in_the_page_language(client, published):
     response = client.post(german, tip_form_data(published, photo=photo))
     assert response.status_code == 400
     assert "Die Datei ist kein Bild" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_heic_photo_from_a_phone_is_stored_as_a_clean_jpeg(client, published):
+    import objects.imaging  # noqa: F401  (registers the HEIF opener and saver)
+
+    exif = Image.Exif()
+    exif[0x010F] = SENTINEL_TEXT
+    exif.get_ifd(0x8825).update({1: "N", 2: (52.0, 22.0, 48.16), 3: "E", 4: (4.0, 53.0, 40.0)})
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 120, 200)).save(out, "HEIF", exif=exif.tobytes(), quality=85)
+    heic = out.getvalue()
+    assert Image.open(io.BytesIO(heic)).getexif().get_ifd(0x8825)
+    photo = SimpleUploadedFile("IMG_0001.HEIC", heic, "image/heic")
+    assert post(client, published, photo=photo).status_code == 200
+    tip = Tip.objects.get()
+    jpeg = services.tip_photo(tip=tip)
+    image = Image.open(io.BytesIO(jpeg))
+    assert image.format == "JPEG" and image.size == (640, 480)
+    assert not image.getexif() and b"Exif" not in jpeg and SENTINEL_TEXT.encode() not in jpeg

@@ -1,0 +1,53 @@
+"""Object texts still in English on a page in another language carry lang="en" (WCAG 3.1.2)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from objects.models import TraceObjectTranslation
+from tests.factories import make_object
+
+
+def _german(name, *args):
+    with translation.override("de"):
+        return reverse(name, args=args)
+
+
+@pytest.fixture
+def two_objects(db):
+    translated = make_object(title="Canvas tote bag", question="Where is this bag sold?")
+    TraceObjectTranslation.objects.create(
+        trace_object=translated,
+        language="de",
+        title="Stofftasche",
+        question="Wo wird diese Tasche verkauft?",
+        alt_text="Weiße Stofftasche",
+    )
+    untranslated = make_object(title="Brass hotel lamp", question="Which hotel is this?")
+    return translated, untranslated
+
+
+def test_the_gallery_marks_only_the_english_fallbacks(client, two_objects):
+    body = client.get(_german("objects:gallery")).content.decode()
+    assert '<span class="card-title">Stofftasche</span>' in body
+    assert '<span class="card-title" lang="en">Brass hotel lamp</span>' in body
+    assert '<span class="card-question" lang="en">Which hotel is this?</span>' in body
+    assert re.search(r'alt="Weiße Stofftasche"(?! lang)', body)
+    assert re.search(r'alt="Alt text for test object \d+" lang="en"', body)
+
+
+def test_the_object_page_marks_the_english_fallbacks(client, two_objects):
+    _, untranslated = two_objects
+    body = client.get(_german("objects:detail", untranslated.number)).content.decode()
+    assert '<h1 lang="en">Brass hotel lamp</h1>' in body
+    assert '<h2 class="question" lang="en">Which hotel is this?</h2>' in body
+    assert '<div class="description" lang="en">' in body
+
+
+def test_english_pages_carry_no_lang_attributes_on_texts(client, two_objects):
+    with translation.override("en"):
+        body = client.get(reverse("objects:gallery")).content.decode()
+    assert 'lang="en">Brass hotel lamp' not in body
+    assert '<span class="card-title">Brass hotel lamp</span>' in body
