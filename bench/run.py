@@ -114,6 +114,11 @@ def load(port: int, path: str, clients: int, seconds: float, post=None) -> dict:
     }
 
 
+# Public pages live under a language prefix; "/" only redirects to one.
+GALLERY = "/en/"
+FOLLOW_UP = "/en/follow-up/"
+
+
 def follow_up_poster(port: int, tips: int):
     """Client i looks up real bench receipt codes, each POST with the page's CSRF token."""
     import random
@@ -122,7 +127,7 @@ def follow_up_poster(port: int, tips: int):
     from bench.tipload import TipClient
 
     def post(i: int):
-        page = TipClient(port, "/follow-up/")
+        page = TipClient(port, FOLLOW_UP)
         page.open_form()
         page.close()
         rng = random.Random(i)
@@ -206,8 +211,8 @@ def main() -> int:
         node = Node(env, log_dir=Path(logs))
         try:
             node.start()
-            gallery = node.get("/")[2].decode()
-            detail = re.search(r'href="(/objects/TAO-\d+/)"', gallery).group(1)
+            gallery = node.get(GALLERY)[2].decode()
+            detail = re.search(r'href="(/en/objects/TAO-\d+/)"', gallery).group(1)
             settings_line = re.search(r'"message": "Using worker: (\w+)"', node.log())
             number = int(re.search(r"TAO-(\d+)", detail).group(1))
             tip_path = f"{detail}tip/"
@@ -217,7 +222,7 @@ def main() -> int:
 
             rows = {
                 "/healthz": lambda s: load(node.port, "/healthz", args.clients, s),
-                "gallery": lambda s: load(node.port, "/", args.clients, s),
+                "gallery": lambda s: load(node.port, GALLERY, args.clients, s),
                 "object page": lambda s: load(node.port, detail, args.clients, s),
                 "tip form GET": lambda s: load(node.port, tip_path, args.clients, s),
                 "tip POST (tips stored/s)": lambda s: tip_post(
@@ -225,7 +230,7 @@ def main() -> int:
                 ),
                 "follow-up lookup": lambda s: load(
                     node.port,
-                    "/follow-up/",
+                    FOLLOW_UP,
                     args.clients,
                     s,
                     post=follow_up_poster(node.port, args.tips),
