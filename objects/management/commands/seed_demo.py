@@ -1,4 +1,5 @@
 import io
+import secrets
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
@@ -11,6 +12,43 @@ from objects.models import Category, TraceObject
 
 # Demo objects are recognised by this internal marker, so a second run adds nothing.
 DEMO_MARKER = "demo:"
+
+# (text, country, place, language): some say the same thing in other words, as real tips do.
+DEMO_TIPS = [
+    (
+        "I am quite sure I saw this {title} at a market stall in Utrecht last spring.",
+        "NL",
+        "Saturday market, Vredenburg",
+        "en",
+    ),
+    (
+        "Saw the same {title} at the Utrecht market on a Saturday, near the station.",
+        "NL",
+        "Vredenburg market",
+        "en",
+    ),
+    (
+        "Ich habe das in einem Supermarkt in Köln gesehen, im Regal bei der Kasse.",
+        "DE",
+        "Supermarkt, Köln-Ehrenfeld",
+        "de",
+    ),
+    ("This is sold in souvenir shops along the harbour in Porto.", "PT", "Ribeira", "en"),
+    (
+        "Je crois l'avoir vu dans un hôtel à Lyon, dans les chambres du deuxième étage.",
+        "FR",
+        "Hôtel près de Part-Dieu",
+        "fr",
+    ),
+    ("My cousin has one exactly like it; she bought it online, I can ask where.", "", "", "en"),
+    ("buy cheap watches at example dot com", "", "", "en"),
+    (
+        "Lo venden en una tienda de regalos en Valencia, cerca de la playa.",
+        "ES",
+        "Tienda de regalos, Malvarrosa",
+        "es",
+    ),
+]
 
 
 class Command(BaseCommand):
@@ -59,4 +97,38 @@ class Command(BaseCommand):
                 services.object_image_add(obj=obj, processed=processed)
             created += 1
         total = TraceObject.objects.filter(case_reference__startswith=DEMO_MARKER).count()
-        self.stdout.write(f"Demo data: {created} objects created, {total} demo objects in all.")
+        tips = self._demo_tips()
+        self.stdout.write(
+            f"Demo data: {created} objects created, {total} demo objects in all; "
+            f"{tips} demo tips created."
+        )
+
+    def _demo_tips(self) -> int:
+        """A few dozen tips on the newest demo objects, so the triage queue has work in it.
+
+        Made once, through the same service as the public form, and only while the demo
+        objects have no tips at all: a second run adds nothing.
+        """
+        from tips import services as tip_services
+        from tips.models import Tip
+
+        demo = TraceObject.objects.published().filter(
+            case_reference__startswith=DEMO_MARKER, status=TraceObject.Status.PUBLISHED
+        )
+        if Tip.objects.filter(trace_object__in=demo).exists():
+            return 0
+        made = 0
+        for index, obj in enumerate(demo.order_by("-published_at")[:8]):
+            for n, (text, country, place, language) in enumerate(DEMO_TIPS):
+                if (index + n) % 2:  # a different mix of tips on each object
+                    continue
+                tip_services.tip_create(
+                    obj=obj,
+                    body=text.format(title=obj.title.lower()),
+                    country=country,
+                    place=place,
+                    language=language,
+                    submission_hash=secrets.token_hex(32),
+                )
+                made += 1
+        return made
