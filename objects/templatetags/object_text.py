@@ -23,3 +23,13 @@ def alt_lang(image, obj):
     if image.alt_text or "alt_text" in obj.fallback_fields:
         return _ENGLISH
     return ""
+
+
+@register.simple_tag
+def editor_text_lang():
+    """` lang="en"` on a page in another language, for texts editors write in English only
+    (category names); nothing on English pages."""
+    from django.utils.translation import get_language
+
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return "" if language == settings.LANGUAGE_CODE else _ENGLISH

@@ -51,3 +51,15 @@ def test_english_pages_carry_no_lang_attributes_on_texts(client, two_objects):
         body = client.get(reverse("objects:gallery")).content.decode()
     assert 'lang="en">Brass hotel lamp' not in body
     assert '<span class="card-title">Brass hotel lamp</span>' in body
+
+
+def test_category_names_are_marked_english_on_other_languages(client, two_objects):
+    translated, _ = two_objects
+    name = translated.category.name
+    german = client.get(_german("objects:gallery")).content.decode()
+    assert f'<span lang="en">{name}</span>' in german
+    assert 'aria-current="page" lang="en">' not in german  # "All" is current, translated
+    assert f'lang="en">{name}</a>' in german
+    with translation.override("en"):
+        english = client.get(reverse("objects:gallery")).content.decode()
+    assert f'<span lang="en">{name}</span>' not in english
