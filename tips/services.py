@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from objects import cache
 from objects.models import TraceObject, private_storage
+from objects.services import object_save
 from tips import crypto, receipts
 from tips.models import Tip, TipEvent, TipMessage
 
@@ -424,12 +425,13 @@ def tip_purge(*, now=None) -> PurgeResult:
 
 @transaction.atomic
 def object_identify(*, obj: TraceObject, user: AbstractBaseUser, note: str) -> TraceObject:
-    """Mark an object identified with the public note shown on its page; tips close for it."""
+    """Mark an object identified with the public note shown on its page; tips close for it.
+
+    Saved through objects.services.object_save, which stamps identified_at and who changed it
+    and refreshes the cached public pages (the object page stops asking for tips at once).
+    """
     obj.status = TraceObject.Status.IDENTIFIED
     obj.identification_note = note
-    obj.identified_at = obj.identified_at or timezone.now()
-    obj.updated_by = user
-    obj.save(update_fields=["status", "identification_note", "identified_at", "updated_by",
-                            "updated_at"])  # fmt: skip
+    object_save(obj=obj, user=user)
     _audit(action="change", user=user, target=obj, field="status", new="identified")
     return obj

@@ -213,3 +213,18 @@ def test_notes_stay_internal(client, investigator):
     assert TipEvent.objects.filter(kind="note").exists()
     page = client.post(FOLLOW_UP, {"code": receipt.code}).content.decode()
     assert "suspect" not in page
+
+
+@pytest.mark.django_db
+def test_marking_identified_refreshes_the_cached_public_page(client, supervisor):
+    from django.test import Client
+
+    obj = make_object()
+    public = Client()
+    before = public.get(obj.get_absolute_url()).content.decode()  # now in the page cache
+    assert "Send a tip about this object" in before
+    login_verified(client, supervisor)
+    client.post(reverse("backoffice:object_identify", args=[obj.pk]), {"note": "Sold in Lyon."})
+    after = public.get(obj.get_absolute_url()).content.decode()
+    assert "Sold in Lyon." in after
+    assert "Send a tip about this object" not in after
