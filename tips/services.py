@@ -209,6 +209,7 @@ def _set_status(*, tip: Tip, user: AbstractBaseUser, to: str, text: str = "") ->
     tip.status = to
     tip.status_changed_at = timezone.now()
     tip.status_changed_by = user
+    cache.bump(cache.STATS)  # the public results count tips by status (spam excluded)
 
 
 @transaction.atomic
@@ -420,6 +421,7 @@ def tip_purge(*, now=None) -> PurgeResult:
             erased_contacts=result.erased_contacts,
         )  # fmt: skip
         transaction.on_commit(lambda: [private_storage().delete(name) for name in photos])
+        cache.bump(cache.STATS)  # deleted tips leave the public results count
     return result
 
 
