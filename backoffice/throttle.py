@@ -5,11 +5,10 @@ username (or a password typed into the username field) in the clear, and one acc
 attempts never slow down another's.
 """
 
-import hashlib
-import hmac
-
 from django.conf import settings
 from django.core.cache import cache
+
+from tips.crypto import keyed_hash
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -20,9 +19,7 @@ def _rate() -> tuple[int, int]:
 
 
 def _key(username: str) -> str:
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), username.strip().casefold().encode(), hashlib.sha256
-    ).hexdigest()
+    digest = keyed_hash(username.strip().casefold(), key=settings.SECRET_KEY)
     return f"staff-login:{digest}"
 
 

@@ -330,7 +330,7 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def _bare(image: Image.Image) -> Image.Image:
+def bare_pixels(image: Image.Image) -> Image.Image:
     """A new image holding only the pixels: no info dict, no EXIF, no ICC profile, nothing."""
     return Image.frombytes("RGB", image.size, image.tobytes())
 
@@ -426,7 +426,7 @@ def encode(image: Image.Image, fmt: str) -> bytes:
     """Re-encode bare pixels: nothing from the original's headers can come along."""
     options = next(opts for name, opts, _ext in FORMATS if name == fmt)
     out = io.BytesIO()
-    _bare(image).save(out, **options)
+    bare_pixels(image).save(out, **options)
     return out.getvalue()
 
 
