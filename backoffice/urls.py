@@ -13,6 +13,9 @@ urlpatterns = [
     path("otp/", views.otp_view, name="otp"),
     path("signout/", views.logout_view, name="logout"),
     path("setup/<str:token>/", views.setup_view, name="setup"),
+    # Staff accounts (supervisors): a new one-time setup link; reset the second factor.
+    path("staff/<int:pk>/setup-link/", views.staff_setup_link, name="staff_setup_link"),
+    path("staff/<int:pk>/reset-2fa/", views.staff_reset_second_factor, name="staff_reset_2fa"),
     # Triage.
     path("triage/", staff_views.triage_queue, name="triage"),
     path("triage/<int:pk>/decide/", staff_views.triage_decide, name="triage_decide"),

@@ -53,6 +53,9 @@ RULES = {
     "imagestaff:edit": ("GET", ["objects.change_objectimage"], "objectimage"),
     # Setting another user's password; and a device's secret (QR), which nobody may read back.
     "admin:auth_user_password_change": ("GET", ["auth.change_user"], "user"),
+    # A supervisor's "new setup link" and "reset second factor" on a staff account.
+    "backoffice:staff_setup_link": ("POST", ["auth.change_user"], "user"),
+    "backoffice:staff_reset_2fa": ("POST", ["auth.change_user"], "user"),
     "admin:otp_totp_totpdevice_config": ("GET", ["never"], "totpdevice"),
     "admin:otp_totp_totpdevice_qrcode": ("GET", ["never"], "totpdevice"),
     "admin:password_change": ("GET", "any", None),
