@@ -22,6 +22,7 @@ urlpatterns = [
     path("tips/<int:pk>/act/", staff_views.tip_act, name="tip_act"),
     path("tips/<int:pk>/contact/", staff_views.tip_contact_reveal, name="tip_contact"),
     path("tips/<int:pk>/photo/", staff_views.tip_photo_view, name="tip_photo"),
+    path("tips/<int:pk>/cluster/ask/", staff_views.cluster_ask, name="cluster_ask"),
     path("objects/<int:pk>/tips/", staff_views.object_tips, name="object_tips"),
     path("objects/<int:pk>/identify/", staff_views.object_identify, name="object_identify"),
 ]

@@ -42,6 +42,7 @@ RULES = {
     "backoffice:triage": ("GET", [TIP_CHANGE], None),
     "backoffice:triage_decide": ("POST", [TIP_CHANGE], "tip"),
     "backoffice:tip_act": ("POST", [TIP_CHANGE], "tip"),
+    "backoffice:cluster_ask": ("POST", [TIP_CHANGE], "tip"),
     "backoffice:tip_contact": ("POST", [TIP_VIEW, CONTACT_PERMISSION], "tip"),
     "backoffice:tip_photo": ("GET", [TIP_VIEW, CONTACT_PERMISSION], "tip"),
     "backoffice:object_tips": ("GET", [TIP_VIEW, "objects.view_traceobject"], "traceobject"),
