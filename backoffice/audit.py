@@ -18,7 +18,8 @@ def audit_record(
     target_id: str | int = "",
     **detail,
 ) -> AuditEntry:
-    """Append one entry. `detail` must hold ids, statuses and counts only, never secrets."""
+    """Append one entry. `detail` holds ids, statuses, counts and a list page's query string,
+    never a password, a receipt code, a session id, a setup link or tip text."""
     if target is not None:
         target_type = target._meta.label_lower
         target_id = target.pk
