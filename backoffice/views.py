@@ -21,6 +21,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.views import PasswordChangeView
+from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.http import Http404
@@ -273,6 +274,15 @@ class StaffPasswordChangeView(PasswordChangeView):
 STAFF_ADMIN = "auth.change_user"
 
 
+def _account_to_manage(request, pk: int):
+    """The account a supervisor acts on. A superuser's only by a superuser: a setup link is a
+    way into the account, and must not lift a supervisor to more than they have."""
+    staff = get_object_or_404(get_user_model(), pk=pk)
+    if staff.is_superuser and not request.user.is_superuser:
+        raise PermissionDenied
+    return staff
+
+
 def _link_page(request, *, staff, token: str, title: str, reset: bool):
     link = request.build_absolute_uri(reverse("backoffice:setup", args=[token]))
     hours = settings.STAFF_SETUP_LINK_SECONDS // 3600
@@ -285,7 +295,7 @@ def _link_page(request, *, staff, token: str, title: str, reset: bool):
 def staff_setup_link(request, pk: int):
     """A supervisor's "send a new setup link": shown once on this page, never stored in clear;
     the account's earlier unused link stops working."""
-    staff = get_object_or_404(get_user_model(), pk=pk)
+    staff = _account_to_manage(request, pk)
     token = staff_setup_link_issue(user=staff, by=request.user)
     title = _("New setup link for %(name)s") % {"name": staff.get_username()}
     return _link_page(request, staff=staff, token=token, title=title, reset=False)
@@ -296,7 +306,7 @@ def staff_setup_link(request, pk: int):
 def staff_reset_second_factor(request, pk: int):
     """A supervisor's "reset second factor": devices and recovery codes deleted, password made
     unusable (every session of the account ends), a new setup link shown once."""
-    staff = get_object_or_404(get_user_model(), pk=pk)
+    staff = _account_to_manage(request, pk)
     token = staff_second_factor_reset(user=staff, by=request.user)
     if staff.pk == request.user.pk:
         auth_logout(request)  # their own sessions ended with the password anyway

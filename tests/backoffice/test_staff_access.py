@@ -149,3 +149,16 @@ def test_the_command_can_only_replace_the_link():
     assert investigator.check_password(PASSWORD)
     with pytest.raises(Exception, match="no account"):
         call_command("reset_staff_2fa", "nobody@example.org", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_a_supervisor_cannot_take_over_a_superuser_account(client, supervisor):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
+    login_verified(client, supervisor)
+    for name in ("backoffice:staff_setup_link", "backoffice:staff_reset_2fa"):
+        assert client.post(reverse(name, args=[root.pk])).status_code == 403
+    assert not SetupLink.objects.exists()
+    root.refresh_from_db()
+    assert root.check_password(PASSWORD)
