@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Upper
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -143,15 +142,9 @@ class Tip(models.Model):
                 condition=Q(duplicate_of__isnull=False),
                 name="tip_object_duplicate_idx",
             ),
-            # Likely duplicates: the same link on the same object (tips.selectors.tip_duplicates).
-            models.Index(fields=["trace_object", "link"], name="tip_object_link_idx"),
-            # Likely duplicates: the same country and place/brand (case-insensitive, as iexact).
-            models.Index(
-                F("trace_object"), F("country"), Upper("place"), name="tip_object_country_place_idx"
-            ),
             # Full-text search: a GIN index on an expression, created on PostgreSQL only by
             # migration tips 0003 (tip_fts_idx); likely duplicates by wording: a pg_trgm GIN
-            # index on the normalised text, migration tips 0005 (tip_body_trgm_idx).
+            # index on the text, migration tips 0005 (tip_body_trgm_idx).
         ]
         permissions = [
             ("view_tip_contact", _("Can see tipsters' contact details and photos")),

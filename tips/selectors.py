@@ -1,8 +1,8 @@
 """Reads for the back-office: the triage queue, duplicates, clusters, search, per-object figures.
 
-Each one is bounded: no unbounded COUNT(*), a LIMIT on every list, and the full-text search and
-the duplicate finder use the expression indexes from migrations tips 0003 and 0005 (the SQL
-below must match them exactly).
+Each one is bounded: no unbounded COUNT(*), a LIMIT on every list; the full-text search uses the
+expression index from migration tips 0003 (the SQL below must match it exactly) and the
+duplicate finder the trigram index from migration tips 0005.
 """
 
 import difflib
@@ -17,16 +17,12 @@ from tips.models import Tip
 
 S = Tip.Status
 
-# Normalised text: lower case, every run of non-alphanumerics replaced by one space.
 # Same expression as the index tip_fts_idx ('simple': tips come in every language).
 FTS_SQL = "to_tsvector('simple'::regconfig, tips_tip.body || ' ' || tips_tip.place)"
-# The same expression as the pg_trgm index tip_body_trgm_idx (migration tips 0005): a query
-# must spell it exactly so for PostgreSQL to use that index.
-NORMALISED_BODY_SQL = "lower(regexp_replace(body, '[^[:alnum:]]+', ' ', 'g'))"
-NORMALISED_PARAM = "lower(regexp_replace(%s, '[^[:alnum:]]+', ' ', 'g'))"
-# pg_trgm similarity from which two tips count as likely duplicates. The `%` operator that lets
-# the index find candidates uses pg_trgm.similarity_threshold (0.3 unless changed), which must
-# stay at or below this.
+# pg_trgm similarity from which two tips count as likely duplicates. pg_trgm lower-cases and
+# ignores punctuation itself, so the raw text is compared (and indexed: tip_body_trgm_idx). The
+# `%` operator that lets the index find candidates uses pg_trgm.similarity_threshold (0.3 unless
+# changed), which must stay at or below this.
 DUPLICATE_SIMILARITY = 0.45
 
 
@@ -55,8 +51,9 @@ def tip_duplicates(*, tip: Tip, limit: int = 8) -> list[Tip]:
     """Likely duplicates on the same object, among all its tips: similar wording, the same
     link, or the same country and brand/place. Newest first, at most `limit`.
 
-    At most four queries whatever the number of tips, each on an index: tip_object_link_idx,
-    tip_object_country_place_idx, and the trigram index tip_body_trgm_idx (PostgreSQL).
+    At most four queries whatever the number of tips. The wording is matched through the
+    trigram index tip_body_trgm_idx (migration tips 0005), so an old reworded tip is found as
+    well as a new one; the link and place matches are equality lookups within the object.
     """
     same = Tip.objects.filter(trace_object_id=tip.trace_object_id).exclude(pk=tip.pk)
     found: dict[int, Tip] = {}
@@ -67,17 +64,14 @@ def tip_duplicates(*, tip: Tip, limit: int = 8) -> list[Tip]:
         for other in same.filter(country=tip.country, place__iexact=tip.place.strip())[:limit]:
             found.setdefault(other.pk, other)
     if _postgres():
-        # `%` finds the candidates through tip_body_trgm_idx, similarity() keeps the close ones.
-        # Only constant SQL is formatted in; every value is a parameter.
+        # `%` finds the candidates through the index, similarity() keeps the close ones.
+        # Constant SQL only; every value is a parameter.
         sql = (
-            f"SELECT id FROM tips_tip WHERE trace_object_id = %s AND id <> %s "  # noqa: S608
-            f"AND {NORMALISED_BODY_SQL} %% {NORMALISED_PARAM} "
-            f"AND similarity({NORMALISED_BODY_SQL}, {NORMALISED_PARAM}) >= %s "
-            f"ORDER BY similarity({NORMALISED_BODY_SQL}, {NORMALISED_PARAM}) DESC, id DESC "
-            f"LIMIT %s"
+            "SELECT id FROM (SELECT id, similarity(body, %s) AS score FROM tips_tip "
+            "WHERE trace_object_id = %s AND id <> %s AND body %% %s) AS candidate "
+            "WHERE score >= %s ORDER BY score DESC, id DESC LIMIT %s"
         )
-        params = [tip.trace_object_id, tip.pk, tip.body, tip.body, DUPLICATE_SIMILARITY,
-                  tip.body, limit]  # fmt: skip
+        params = [tip.body, tip.trace_object_id, tip.pk, tip.body, DUPLICATE_SIMILARITY, limit]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             ids = [row[0] for row in cursor.fetchall()]

@@ -52,37 +52,17 @@ def test_the_query_count_does_not_grow_with_the_object(django_assert_num_queries
 
 @pytest.mark.django_db
 @pytest.mark.postgres
-@pytest.mark.parametrize(
-    ("index", "query"),
-    [
-        ("tip_body_trgm_idx", "wording"),
-        ("tip_object_link_idx", "link"),
-        ("tip_object_country_place_idx", "place"),
-    ],
-)
-def test_postgresql_can_answer_each_duplicate_query_from_its_index(index, query):
+def test_postgresql_can_find_similar_wording_through_the_trigram_index():
     obj = make_object()
-    target = make_tip(obj, body=TWIN, link="https://x.example", country="FR", place="P").tip
+    make_tip(obj, body=TWIN)
     bulk_tips(obj, _fillers(500), hours_ago_start=1)
-    same = selectors.Tip.objects.filter(trace_object_id=obj.pk).exclude(pk=target.pk)
     with transaction.atomic(), connection.cursor() as cursor:
-        # Forbid the alternatives so the plan shows whether the index *can* serve the query.
+        # Forbid the alternatives so the plan shows whether the index *can* serve the match; on
+        # an object with tens of thousands of tips the planner picks it by itself (20,000 tips:
+        # a bitmap scan on it).
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("ANALYZE tips_tip")
-        if query == "wording":
-            n = selectors.NORMALISED_BODY_SQL
-            p = selectors.NORMALISED_PARAM
-            # The selector's own condition; on an object with tens of thousands of tips the
-            # planner picks this index over the object's (20,000 tips: a bitmap scan, ~16 ms).
-            cursor.execute(f"EXPLAIN SELECT id FROM tips_tip WHERE {n} %% {p}", [TWIN])  # noqa: S608
-        else:
-            qs = (
-                same.filter(link=target.link)
-                if query == "link"
-                else same.filter(country="FR", place__iexact="P")
-            )
-            sql, params = qs.values("id").query.sql_with_params()
-            cursor.execute(f"EXPLAIN {sql}", params)
+        cursor.execute("EXPLAIN SELECT id FROM tips_tip WHERE body %% %s", [REWORDED])
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert index in plan, plan
+    assert "tip_body_trgm_idx" in plan, plan
