@@ -1,15 +1,108 @@
-from django.contrib import admin
+from datetime import datetime, time
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from backoffice.models import AuditEntry
+from backoffice.services import staff_password_changed
 from traceobject.paginator import CappedCountPaginator
+
+
+class ActorFilter(admin.SimpleListFilter):
+    """Entries by one account. The choices are the staff accounts (a few dozen), never a
+    SELECT DISTINCT over the log; failed logins with no account are found by the search."""
+
+    title = _("who")
+    parameter_name = "actor"
+    MAX_CHOICES = 500
+
+    def lookups(self, request, model_admin):
+        users = get_user_model().objects.filter(is_staff=True).order_by("username")
+        names = users.values_list("pk", "username")[: self.MAX_CHOICES]
+        return [(str(pk), name) for pk, name in names]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(actor_id=int(value))  # index audit_actor_at_idx
+
+
+class TargetTypeFilter(admin.SimpleListFilter):
+    """The kinds of thing the log names, as fixed choices: no SELECT DISTINCT over the log."""
+
+    title = _("target type")
+    parameter_name = "target_type"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("tips.tip", _("Tip")),
+            ("objects.traceobject", _("Object")),
+            ("auth.user", _("Staff account")),
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(target_type=self.value()) if self.value() else queryset
+
+
+class WhenFilter(admin.DateFieldListFilter):
+    """Today, the past 7 days... and a range from/until (e.g. last night, 22:00 to 06:00).
+
+    The range fields are the same `at__gte` / `at__lt` parameters the links use; a date or
+    date-and-time typed without a zone is read in the site's time zone.
+    """
+
+    template = "backoffice/audit_when_filter.html"
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.typed = {}
+        for key in (f"{field_path}__gte", f"{field_path}__lt"):
+            if params.get(key):
+                self.typed[key] = params[key][-1]
+                params[key] = [self._aware(params[key][-1])]
+        # The other filters of the page, carried by the range form.
+        self.other_params = [
+            (key, value)
+            for key, values in request.GET.lists()
+            if not key.startswith(f"{field_path}__") and key != "p"
+            for value in values
+        ]
+        super().__init__(field, request, params, model, model_admin, field_path)
+
+    @staticmethod
+    def _aware(value: str) -> str:
+        moment = parse_datetime(value.strip())
+        if moment is None and (day := parse_date(value.strip())) is not None:
+            moment = datetime.combine(day, time.min)
+        if moment is None:
+            return value  # not a date: the admin answers with its "?e=1" error page
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment.isoformat()
+
+    def field_values(self):
+        return {
+            "since": self.typed.get(self.lookup_kwarg_since, "")[:16],
+            "until": self.typed.get(self.lookup_kwarg_until, "")[:16],
+        }
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: supervisors read and filter the log; nobody edits or deletes a line."""
+    """Read-only: supervisors read and filter the log; nobody edits or deletes a line.
+
+    "What did this account do last night?": filter by who, by a from/until range and by action.
+    """
 
     list_display = ["at", "actor_name", "action", "target_type", "target_id", "detail"]
-    list_filter = ["action", "target_type", ("at", admin.DateFieldListFilter)]
+    list_filter = [ActorFilter, "action", TargetTypeFilter, ("at", WhenFilter)]
     search_fields = ["actor_name", "=target_id"]
     show_full_result_count = False
     paginator = CappedCountPaginator
@@ -23,3 +116,32 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin, plus the supervisors' "new setup link" and "reset second factor"
+    buttons, and a password change that never keeps a session alive."""
+
+    change_form_template = "backoffice/user_change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {"can_manage_access": self.has_change_permission(request), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            staff_password_changed(user=user, by=request.user)
+            if user.pk == request.user.pk:
+                from backoffice.views import end_own_session_after_password_change
+
+                # Django kept this session (update_session_auth_hash); end it after all.
+                list(messages.get_messages(request))  # drop "changed successfully"
+                return end_own_session_after_password_change(request)
+        return response

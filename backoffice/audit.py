@@ -18,7 +18,8 @@ def audit_record(
     target_id: str | int = "",
     **detail,
 ) -> AuditEntry:
-    """Append one entry. `detail` must hold ids, statuses and counts only, never secrets."""
+    """Append one entry. `detail` holds ids, statuses, counts and a list page's query string,
+    never a password, a receipt code, a session id, a setup link or tip text."""
     if target is not None:
         target_type = target._meta.label_lower
         target_id = target.pk
@@ -35,3 +36,22 @@ def audit_record(
             target_id=str(target_id),
             detail=detail,
         )
+
+
+def audit_record_many(
+    *, action: str, user: AbstractBaseUser, entries: list[tuple[object, dict]]
+) -> int:
+    """Append one entry per (target, detail) in a single INSERT: bulk actions on many tips."""
+    rows = [
+        AuditEntry(
+            actor=user,
+            actor_name=user.get_username()[:150],
+            action=action,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            detail=detail,
+        )
+        for target, detail in entries
+    ]
+    AuditEntry.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

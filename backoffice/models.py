@@ -25,6 +25,9 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("Export")
         PURGE = "purge", _("Purge")
         STAFF_CREATED = "staff_created", _("Staff account created")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        SETUP_LINK = "setup_link", _("Setup link issued")
+        OTP_RESET = "otp_reset", _("Second factor reset")
 
     at = models.DateTimeField(_("when"), auto_now_add=True)
     # No database foreign key: rows must outlive the account and never be updated by a cascade.
@@ -54,6 +57,8 @@ class AuditEntry(models.Model):
             models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
             # The audit log, newest first.
             models.Index(fields=["-at"], name="audit_at_idx"),
+            # "What did this account do last night?": the actor filter, newest first.
+            models.Index(fields=["actor", "-at"], name="audit_actor_at_idx"),
         ]
 
     def __str__(self):

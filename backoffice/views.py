@@ -1,26 +1,31 @@
-"""Staff login in two steps (password, then a second factor), first-login setup, logout.
+"""Staff login in two steps (password, then a second factor), first-login setup, logout,
+password changes, and the supervisors' "new setup link" and "reset second factor" buttons.
 
 Django's login() gives a new session id; the OTP step cycles it again when the second factor
-is verified. Every attempt is in the audit log, never with the password.
+is verified. Every attempt is in the audit log, never with the password. A second factor is
+enrolled only in a session opened by a one-time setup link, so a password alone never lets
+anyone attach their own authenticator to an account that has none (a new one, or one whose
+second factor a supervisor has just reset).
 """
 
 import base64
-import hashlib
 import io
 
 import qrcode
 import qrcode.image.svg
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.views import PasswordChangeView
+from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -37,8 +42,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backoffice.audit import Action, audit_record
 from backoffice.models import SetupLink
+from backoffice.services import (
+    SETUP_SESSION_KEY,
+    setup_link_token_hash,
+    staff_password_changed,
+    staff_second_factor_reset,
+    staff_setup_link_issue,
+)
 from backoffice.throttle import login_attempt_allowed, username_hash
-from traceobject.staff import is_verified_staff
+from traceobject.staff import is_verified_staff, staff_view
 
 
 class StaffLoginForm(AuthenticationForm):
@@ -131,12 +143,18 @@ def otp_view(request):
         return redirect(_next_url(request))
     user = request.user
     if not user_has_device(user, confirmed=True):
+        if not request.session.get(SETUP_SESSION_KEY):
+            if request.method == "POST":
+                audit_record(action=Action.OTP_FAILED, user=user, step="no_device")
+            context = _context(request, title=_("No second factor"))
+            return render(request, "backoffice/no_second_factor.html", context, status=403)
         return _otp_setup(request)
     form = OTPForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         device = match_token(user, form.cleaned_data["token"].strip().replace(" ", ""))
         if device is not None:
             otp_login(request, device)
+            request.session.pop(SETUP_SESSION_KEY, None)
             request.session.cycle_key()
             audit_record(action=Action.LOGIN, user=user, step="otp")
             return redirect(_next_url(request))
@@ -155,6 +173,7 @@ def _otp_setup(request):
         if device.verify_token(form.cleaned_data["token"].strip()):
             codes = _confirm_setup(user=user, device=device)
             otp_login(request, device)
+            request.session.pop(SETUP_SESSION_KEY, None)
             request.session.cycle_key()
             audit_record(action=Action.OTP_SETUP, user=user)
             context = _context(request, codes=codes, title=_("Recovery codes"))
@@ -200,11 +219,12 @@ def logout_view(request):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def setup_view(request, token: str):
-    """A one-time link from `create_staff`: choose a password, then set up the second factor."""
+    """A one-time link (`create_staff`, a supervisor's "new setup link" or "reset second factor"):
+    choose a password, then set up the second factor (or give a code, if the account has one)."""
     link = (
         SetupLink.objects.select_related("user")
         .filter(
-            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            token_hash=setup_link_token_hash(token),
             used_at__isnull=True,
             expires_at__gt=timezone.now(),
         )
@@ -219,7 +239,76 @@ def setup_view(request, token: str):
             link.used_at = timezone.now()
             link.save(update_fields=["used_at"])
         auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # Only this session may enrol a second factor (otp_view).
+        request.session[SETUP_SESSION_KEY] = True
         audit_record(action=Action.LOGIN, user=user, step="setup_link")
         return redirect("backoffice:otp")
     context = _context(request, form=form, title=_("Choose your password"), staff=link.user)
     return render(request, "backoffice/setup.html", context)
+
+
+def end_own_session_after_password_change(request):
+    """Log the person out after they changed their own password, with a message saying why.
+
+    Every other session of theirs has already ended (the password hash changed); this one ends
+    too, second factor and all, so a stolen session cookie dies with the old password.
+    """
+    auth_logout(request)
+    messages.success(
+        request,
+        _("Your password has been changed and every session of your account has ended. Log in "
+          "again with the new password."),
+    )  # fmt: skip
+    return redirect("admin:login")
+
+
+class StaffPasswordChangeView(PasswordChangeView):
+    """The admin's "change password", without Django's update_session_auth_hash."""
+
+    def form_valid(self, form):
+        user = form.save()
+        staff_password_changed(user=user, by=user)
+        return end_own_session_after_password_change(self.request)
+
+
+STAFF_ADMIN = "auth.change_user"
+
+
+def _account_to_manage(request, pk: int):
+    """The account a supervisor acts on. A superuser's only by a superuser: a setup link is a
+    way into the account, and must not lift a supervisor to more than they have."""
+    staff = get_object_or_404(get_user_model(), pk=pk)
+    if staff.is_superuser and not request.user.is_superuser:
+        raise PermissionDenied
+    return staff
+
+
+def _link_page(request, *, staff, token: str, title: str, reset: bool):
+    link = request.build_absolute_uri(reverse("backoffice:setup", args=[token]))
+    hours = settings.STAFF_SETUP_LINK_SECONDS // 3600
+    context = _context(request, title=title, staff=staff, link=link, hours=hours, reset=reset)
+    return render(request, "backoffice/staff_link.html", context)
+
+
+@staff_view(STAFF_ADMIN)
+@require_POST
+def staff_setup_link(request, pk: int):
+    """A supervisor's "send a new setup link": shown once on this page, never stored in clear;
+    the account's earlier unused link stops working."""
+    staff = _account_to_manage(request, pk)
+    token = staff_setup_link_issue(user=staff, by=request.user)
+    title = _("New setup link for %(name)s") % {"name": staff.get_username()}
+    return _link_page(request, staff=staff, token=token, title=title, reset=False)
+
+
+@staff_view(STAFF_ADMIN)
+@require_POST
+def staff_reset_second_factor(request, pk: int):
+    """A supervisor's "reset second factor": devices and recovery codes deleted, password made
+    unusable (every session of the account ends), a new setup link shown once."""
+    staff = _account_to_manage(request, pk)
+    token = staff_second_factor_reset(user=staff, by=request.user)
+    if staff.pk == request.user.pk:
+        auth_logout(request)  # their own sessions ended with the password anyway
+    title = _("Second factor of %(name)s reset") % {"name": staff.get_username()}
+    return _link_page(request, staff=staff, token=token, title=title, reset=True)

@@ -107,3 +107,26 @@ def make_tip(obj: TraceObject | None = None, **overrides):
     }
     fields.update(overrides)
     return services.tip_create(obj=obj, **fields)
+
+
+def bulk_tips(obj: TraceObject, bodies, *, hours_ago_start: int = 0, **fields):
+    """Many tips on one object in one INSERT (no receipt codes), newest first: the first body is
+    `hours_ago_start` hours old, each next one an hour older."""
+    import secrets
+
+    from tips.models import Tip
+
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    tips = [
+        Tip(
+            trace_object=obj,
+            body=body,
+            language="en",
+            receipt_hash=secrets.token_hex(32),
+            submission_hash=secrets.token_hex(32),
+            received_at=now - timedelta(hours=hours_ago_start + i),
+            **fields,
+        )
+        for i, body in enumerate(bodies)
+    ]
+    return Tip.objects.bulk_create(tips, batch_size=2000)

@@ -7,9 +7,11 @@ tips.staff_views.tip_act, which calls the services that enforce the allowed tran
 import csv
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +68,11 @@ class LanguageFilter(admin.SimpleListFilter):
         return queryset.filter(language=self.value()) if self.value() else queryset
 
 
+def _list_query(request, *, keys: int = 20, length: int = 200) -> dict[str, str]:
+    """The list's query string as a dict for the audit log, bounded in keys and length."""
+    return {key[:40]: value[:length] for key, value in list(request.GET.items())[:keys]}
+
+
 class TipActionForm(ActionForm):
     """Extra inputs for the bulk actions: which tip they duplicate, where they were sent."""
 
@@ -101,7 +108,7 @@ class TipAdmin(admin.ModelAdmin):
     paginator = CappedCountPaginator
     list_per_page = 50
     action_form = TipActionForm
-    actions = ["export_csv", "mark_duplicate", "forward"]
+    actions = ["export_csv", "mark_duplicate", "forward", "ask_tipsters", "add_tag", "remove_tag"]
     fields = ["trace_object", "status", "body", "place", "country", "link", "certainty",
               "language", "received_at", "assignee", "priority", "tags", "duplicate_of",
               "forwarded_to", "forwarded_country", "forwarded_at", "forwarded_by",
@@ -135,12 +142,23 @@ class TipAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
+        """The tip list, audited as one bounded row per page shown.
+
+        A list row shows a tip's first 80 characters, not the tip. So a page is recorded as the
+        query that produced it (filters, search words, ordering, page: `query`), how many tips
+        it showed and the first and last id shown, never the ids of every tip: paging through
+        10,000 tips must not write 10,000 ids. Reading a tip itself (its page, the triage queue,
+        a reveal, an export) records that tip's id, which answers "who read tip 123"; who may
+        have seen its excerpt in a list is found by replaying the recorded queries.
+        """
         response = super().changelist_view(request, extra_context)
         cl = getattr(response, "context_data", {}).get("cl")
         if cl is not None:
-            ids = [tip.pk for tip in cl.result_list]
+            shown = [tip.pk for tip in cl.result_list]
             audit_record(action=Action.VIEW, user=request.user, target_type="tips.tip",
-                         target_id="list", ids=ids)  # fmt: skip
+                         target_id="list", query=_list_query(request), shown=len(shown),
+                         first=shown[0] if shown else None,
+                         last=shown[-1] if shown else None)  # fmt: skip
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -238,3 +256,74 @@ class TipAdmin(admin.ModelAdmin):
             self.message_user(request, _("Some tips cannot be forwarded from their status."),
                               messages.ERROR)  # fmt: skip
         self.message_user(request, _("%(n)d tips forwarded.") % {"n": done})
+
+    # --- Bulk actions with a confirmation page (like Django's "delete selected") ---------------
+
+    def _confirm(self, request, queryset, *, action: str, title: str, form, template: str):
+        """The page between choosing a bulk action and doing it: what, on how many tips.
+
+        It posts back the same selection (the ticked ids, or "all that match" with the list's
+        filters, which stay in the URL), so the action runs on exactly what was chosen.
+        """
+        cap = settings.STAFF_LIST_COUNT_CAP
+        count = queryset.order_by()[: cap + 1].count()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "form": form,
+            "action": action,
+            "count": count,
+            "capped": count > cap,
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across") in ("1", "True", "true"),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, template, context)
+
+    @admin.action(description=_("Ask the tipsters of the selected tips a question"),
+                  permissions=["change"])  # fmt: skip
+    def ask_tipsters(self, request, queryset):
+        form = QuestionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            result = services.tip_question_many(
+                tips=queryset, user=request.user, body=form.cleaned_data["body"]
+            )
+            self.message_user(
+                request,
+                _("Question asked on %(n)d tips; %(skipped)d closed tips were left out.")
+                % {"n": result.done, "skipped": result.skipped},
+            )
+            return None
+        return self._confirm(request, queryset, action="ask_tipsters", form=form,
+                             title=_("Ask the tipsters a question"),
+                             template="backoffice/tips_bulk_ask.html")  # fmt: skip
+
+    def _tag_action(self, request, queryset, *, add: bool):
+        form = TagChoiceForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            tag = form.cleaned_data["tag"]
+            result = services.tip_tags_change(tips=queryset, tag=tag, user=request.user, add=add)
+            message = (
+                _("Tag “%(tag)s” put on %(n)d tips.")
+                if add
+                else _("Tag “%(tag)s” taken off %(n)d tips.")
+            )
+            self.message_user(request, message % {"tag": tag.name, "n": result.done})
+            return None
+        title = _("Add a tag") if add else _("Remove a tag")
+        return self._confirm(request, queryset, action="add_tag" if add else "remove_tag",
+                             form=form, title=title,
+                             template="backoffice/tips_bulk_tag.html")  # fmt: skip
+
+    @admin.action(description=_("Add a tag to the selected tips"), permissions=["change"])
+    def add_tag(self, request, queryset):
+        return self._tag_action(request, queryset, add=True)
+
+    @admin.action(description=_("Remove a tag from the selected tips"), permissions=["change"])
+    def remove_tag(self, request, queryset):
+        return self._tag_action(request, queryset, add=False)
+
+
+class TagChoiceForm(forms.Form):
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.order_by("name"))

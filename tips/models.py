@@ -134,7 +134,7 @@ class Tip(models.Model):
             models.Index(fields=["-received_at", "-id"], name="tip_received_idx"),
             # "Assigned to me" and the assignee filter.
             models.Index(fields=["assignee", "status"], name="tip_assignee_status_idx"),
-            # Likely duplicates (the object's latest tips) and the per-object "by day" figures.
+            # The per-object "by day" figures.
             models.Index(fields=["trace_object", "-received_at"], name="tip_object_received_idx"),
             # The per-object clusters: duplicates counted by their original.
             models.Index(
@@ -143,7 +143,8 @@ class Tip(models.Model):
                 name="tip_object_duplicate_idx",
             ),
             # Full-text search: a GIN index on an expression, created on PostgreSQL only by
-            # migration tips 0003 (tip_fts_idx).
+            # migration tips 0003 (tip_fts_idx); likely duplicates by wording: a pg_trgm GIN
+            # index on the text, migration tips 0005 (tip_body_trgm_idx).
         ]
         permissions = [
             ("view_tip_contact", _("Can see tipsters' contact details and photos")),

@@ -1,7 +1,8 @@
 """Reads for the back-office: the triage queue, duplicates, clusters, search, per-object figures.
 
-Each one is bounded: no unbounded COUNT(*), a LIMIT on every list, and the full-text search uses
-the expression index from migration tips 0003 (the SQL below must match it exactly).
+Each one is bounded: no unbounded COUNT(*), a LIMIT on every list; the full-text search uses the
+expression index from migration tips 0003 (the SQL below must match it exactly) and the
+duplicate finder the trigram index from migration tips 0005.
 """
 
 import difflib
@@ -16,15 +17,13 @@ from tips.models import Tip
 
 S = Tip.Status
 
-# Normalised text: lower case, every run of non-alphanumerics replaced by one space.
 # Same expression as the index tip_fts_idx ('simple': tips come in every language).
 FTS_SQL = "to_tsvector('simple'::regconfig, tips_tip.body || ' ' || tips_tip.place)"
-NORMALISED_SQL_RECENT = "lower(regexp_replace(recent.body, '[^[:alnum:]]+', ' ', 'g'))"
-NORMALISED_PARAM = "lower(regexp_replace(%s, '[^[:alnum:]]+', ' ', 'g'))"
-# pg_trgm similarity from which two tips count as likely duplicates.
+# pg_trgm similarity from which two tips count as likely duplicates. pg_trgm lower-cases and
+# ignores punctuation itself, so the raw text is compared (and indexed: tip_body_trgm_idx). The
+# `%` operator that lets the index find candidates uses pg_trgm.similarity_threshold (0.3 unless
+# changed), which must stay at or below this.
 DUPLICATE_SIMILARITY = 0.45
-# How many of the object's latest tips each tip is compared with.
-DUPLICATE_WINDOW = 3000
 
 
 def _postgres() -> bool:
@@ -49,8 +48,13 @@ def tip_search(queryset, term: str):
 
 
 def tip_duplicates(*, tip: Tip, limit: int = 8) -> list[Tip]:
-    """Likely duplicates on the same object: similar wording, the same link, or the same
-    country and brand/place. Newest first, at most `limit`."""
+    """Likely duplicates on the same object, among all its tips: similar wording, the same
+    link, or the same country and brand/place. Newest first, at most `limit`.
+
+    At most four queries whatever the number of tips. The wording is matched through the
+    trigram index tip_body_trgm_idx (migration tips 0005), so an old reworded tip is found as
+    well as a new one; the link and place matches are equality lookups within the object.
+    """
     same = Tip.objects.filter(trace_object_id=tip.trace_object_id).exclude(pk=tip.pk)
     found: dict[int, Tip] = {}
     if tip.link:
@@ -60,24 +64,21 @@ def tip_duplicates(*, tip: Tip, limit: int = 8) -> list[Tip]:
         for other in same.filter(country=tip.country, place__iexact=tip.place.strip())[:limit]:
             found.setdefault(other.pk, other)
     if _postgres():
-        # Trigram similarity against the object's latest DUPLICATE_WINDOW tips only: bounded
-        # work per page whatever the table size (index tip_object_received_idx). Only constant
-        # SQL is formatted in; every value is a parameter.
+        # `%` finds the candidates through the index, similarity() keeps the close ones.
+        # Constant SQL only; every value is a parameter.
         sql = (
-            f"SELECT id FROM (SELECT id, body FROM tips_tip WHERE trace_object_id = %s "  # noqa: S608
-            f"AND id <> %s ORDER BY received_at DESC LIMIT %s) AS recent "
-            f"WHERE similarity({NORMALISED_SQL_RECENT}, {NORMALISED_PARAM}) >= %s "
-            f"ORDER BY similarity({NORMALISED_SQL_RECENT}, {NORMALISED_PARAM}) DESC LIMIT %s"
+            "SELECT id FROM (SELECT id, similarity(body, %s) AS score FROM tips_tip "
+            "WHERE trace_object_id = %s AND id <> %s AND body %% %s) AS candidate "
+            "WHERE score >= %s ORDER BY score DESC, id DESC LIMIT %s"
         )
-        params = [tip.trace_object_id, tip.pk, DUPLICATE_WINDOW, tip.body,
-                  DUPLICATE_SIMILARITY, tip.body, limit]  # fmt: skip
+        params = [tip.body, tip.trace_object_id, tip.pk, tip.body, DUPLICATE_SIMILARITY, limit]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             ids = [row[0] for row in cursor.fetchall()]
         for other in Tip.objects.filter(pk__in=ids):
             found.setdefault(other.pk, other)
     else:
-        # SQLite (development): compare with the object's latest 500 tips in Python.
+        # SQLite (development only): compare with the object's latest 500 tips in Python.
         mine = normalise(tip.body)
         for other in same.order_by("-received_at")[:500]:
             ratio = difflib.SequenceMatcher(None, mine, normalise(other.body)).ratio()

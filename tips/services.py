@@ -13,7 +13,7 @@ from objects import cache
 from objects.models import TraceObject, private_storage
 from objects.services import object_save
 from tips import crypto, receipts
-from tips.models import Tip, TipEvent, TipMessage
+from tips.models import Tag, Tip, TipEvent, TipMessage
 
 
 class TipsClosed(Exception):
@@ -335,6 +335,91 @@ def tip_question(*, tip: Tip, user: AbstractBaseUser, body: str) -> TipMessage:
     TipEvent.objects.create(tip=tip, kind=TipEvent.Kind.QUESTION, user=user)
     _audit(action="change", user=user, target=tip, field="question", message=message.pk)
     return message
+
+
+def can_receive_questions(tip: Tip) -> bool:
+    """A tipster can read and answer a question unless their tip is closed for them (tip_answer
+    refuses answers to closed tips, so asking there would be a question nobody can answer)."""
+    return PUBLIC_STATE[tip.status] != "closed"
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    done: int
+    skipped: int
+
+
+@transaction.atomic
+def tip_question_many(*, tips, user: AbstractBaseUser, body: str) -> BulkResult:
+    """Ask the same question on many tips (a cluster, a selection): each tip whose tipster can
+    receive questions gets its own message in its own thread; new tips go in review.
+
+    `tips` is a queryset or a list of tips. A fixed number of queries however many tips: the
+    rows are locked, and messages, events and audit entries are inserted in bulk.
+    """
+    from backoffice.audit import audit_record_many
+
+    ids = tips.values("pk") if hasattr(tips, "values") else [t.pk for t in tips]
+    locked = list(Tip.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    asked = [t for t in locked if can_receive_questions(t)]
+    now = timezone.now()
+    messages = TipMessage.objects.bulk_create(
+        [
+            TipMessage(tip=t, author=TipMessage.Author.INVESTIGATOR, staff_user=user,
+                       body_encrypted=crypto.encrypt_text(body), created_at=now)
+            for t in asked
+        ],
+        batch_size=1000,
+    )  # fmt: skip
+    new = [t for t in asked if t.status == S.NEW]
+    if new:
+        Tip.objects.filter(pk__in=[t.pk for t in new]).update(
+            status=S.IN_REVIEW, status_changed_at=now, status_changed_by=user, updated_at=now
+        )
+        cache.bump(cache.STATS)
+    TipEvent.objects.bulk_create(
+        [TipEvent(tip=t, kind=TipEvent.Kind.STATUS, user=user, from_status=S.NEW,
+                  to_status=S.IN_REVIEW) for t in new]
+        + [TipEvent(tip=t, kind=TipEvent.Kind.QUESTION, user=user) for t in asked],
+        batch_size=1000,
+    )  # fmt: skip
+    audit_record_many(
+        action="change",
+        user=user,
+        entries=[(t, {"field": "status", "old": S.NEW, "new": S.IN_REVIEW}) for t in new]
+        + [(t, {"field": "question", "message": m.pk, "bulk": len(asked)})
+           for t, m in zip(asked, messages, strict=True)],
+    )  # fmt: skip
+    return BulkResult(done=len(asked), skipped=len(locked) - len(asked))
+
+
+@transaction.atomic
+def tip_tags_change(*, tips, tag: Tag, user: AbstractBaseUser, add: bool) -> BulkResult:
+    """Put a tag on (or take it off) many tips; only the tips that change are audited."""
+    from backoffice.audit import audit_record_many
+
+    Through = Tip.tags.through
+    ids = tips.values("pk") if hasattr(tips, "values") else [t.pk for t in tips]
+    chosen = list(Tip.objects.filter(pk__in=ids).order_by("pk"))
+    tagged = set(
+        Through.objects.filter(tag=tag, tip_id__in=[t.pk for t in chosen]).values_list(
+            "tip_id", flat=True
+        )
+    )
+    changed = [t for t in chosen if (t.pk in tagged) != add]
+    if add:
+        Through.objects.bulk_create(
+            [Through(tip_id=t.pk, tag_id=tag.pk) for t in changed],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+    else:
+        Through.objects.filter(tag=tag, tip_id__in=[t.pk for t in changed]).delete()
+    key = "added" if add else "removed"
+    audit_record_many(
+        action="change", user=user, entries=[(t, {"field": "tags", key: tag.pk}) for t in changed]
+    )
+    return BulkResult(done=len(changed), skipped=len(chosen) - len(changed))
 
 
 def tip_thread(*, tip: Tip) -> list[dict]:

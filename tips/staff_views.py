@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin import site as admin_site
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -216,9 +217,34 @@ def object_tips(request, pk: int):
         figures=figures,
         chart=chart,
         clusters=selectors.tip_clusters(object_id=obj.pk),
+        question_form=QuestionForm(auto_id=False),
         identify_form=IdentifyForm(initial={"note": obj.identification_note}),
     )
     return render(request, "backoffice/object_tips.html", context)
+
+
+@sensitive_post_parameters("body")
+@staff_view(TRIAGE)
+@require_POST
+def cluster_ask(request, pk: int):
+    """Ask the same question to every tipster of a cluster (the tip `pk`, the first of its
+    cluster, and the tips marked duplicates of it); closed tips are left out."""
+    tip = get_object_or_404(Tip, pk=pk)
+    root = tip.duplicate_of or tip
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        cluster = Tip.objects.filter(Q(pk=root.pk) | Q(duplicate_of=root))
+        result = services.tip_question_many(
+            tips=cluster, user=request.user, body=form.cleaned_data["body"]
+        )
+        messages.success(
+            request,
+            _("Question asked on %(n)d tips of the cluster; %(skipped)d closed tips were left out.")
+            % {"n": result.done, "skipped": result.skipped},
+        )
+    else:
+        messages.error(request, _("Write the question first."))
+    return redirect("backoffice:object_tips", root.trace_object_id)
 
 
 @staff_view(TRIAGE)

@@ -92,3 +92,17 @@ class BackofficeSite(admin.AdminSite):
         from backoffice.views import login_view
 
         return login_view(request, site=self)
+
+    def password_change(self, request, extra_context=None):
+        """Django's view, except that the person is logged out afterwards (every session of
+        theirs ends with the old password; backoffice.views.StaffPasswordChangeView)."""
+        from django.contrib.admin.forms import AdminPasswordChangeForm
+
+        from backoffice.views import StaffPasswordChangeView
+
+        request.current_app = self.name
+        return StaffPasswordChangeView.as_view(
+            form_class=AdminPasswordChangeForm,
+            success_url=reverse("admin:login", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )(request)

@@ -1,8 +1,10 @@
 """Staff login: password, then a second factor; throttling, sessions, logout, audit."""
 
+import io
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
@@ -58,10 +60,18 @@ def test_a_totp_code_cannot_be_used_twice(client):
     assert AuditEntry.objects.filter(action="otp_failed", actor_name="investigator").exists()
 
 
+def _setup_link(email="newcomer@example.org", role="investigator"):
+    out = io.StringIO()
+    call_command("create_staff", email, "--role", role, stdout=out)
+    return re.search(r"(/backoffice/setup/\S+/)", out.getvalue()).group(1)
+
+
 @pytest.mark.django_db
 def test_a_recovery_code_works_once(client):
-    user = make_staff_without_2fa()
-    _password_step(client, "newcomer")
+    link = _setup_link()
+    new = "a fresh long passphrase 19"
+    client.post(link, {"new_password1": new, "new_password2": new})
+    user = get_user_model().objects.get(username="newcomer@example.org")
     setup = client.get(OTP)
     secret = re.search(r'id="totp-secret">([A-Z2-7=]+)<', setup.content.decode()).group(1)
     assert 'src="data:image/svg+xml;base64,' in setup.content.decode()
@@ -73,12 +83,26 @@ def test_a_recovery_code_works_once(client):
     assert client.get(TIPS).status_code == 200
     for attempt, expected in ((1, INDEX), (2, None)):
         again = Client()
-        _password_step(again, "newcomer")
+        _password_step(again, "newcomer@example.org", new)
         response = again.post(OTP, {"token": codes[0]})
         if expected:
             assert response["Location"] == expected, attempt
         else:
             assert response.status_code == 200 and again.get(TIPS)["Location"] == OTP
+
+
+@pytest.mark.django_db
+def test_a_password_alone_cannot_enrol_a_second_factor(client):
+    user = make_staff_without_2fa()  # e.g. added in the admin with a password, no setup link
+    _password_step(client, "newcomer")
+    response = client.get(OTP)
+    assert response.status_code == 403
+    assert "setup link" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    client.post(OTP, {"token": "123456"})
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert client.get(TIPS)["Location"] == OTP
+    assert AuditEntry.objects.filter(action="otp_failed", detail__step="no_device").exists()
 
 
 @pytest.mark.django_db
@@ -136,18 +160,65 @@ def test_an_idle_session_expires_after_30_minutes(client, settings):
 
 
 @pytest.mark.django_db
-def test_a_password_change_ends_the_users_other_sessions(client):
+def test_a_password_change_ends_every_session_of_the_user_including_this_one(client):
     user = make_investigator()
     other = login_verified(Client(), user)
     assert other.get(TIPS).status_code == 200
     login_verified(client, user)
+    old_key = client.cookies["sessionid"].value
     new = "another long passphrase 77"
     response = client.post(
         reverse("admin:password_change"),
         {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.redirect_chain[0] == (LOGIN, 302)
+    assert "Log in again with the new password" in response.content.decode()
     assert other.get(TIPS)["Location"].startswith(LOGIN)
+    assert client.get(TIPS)["Location"].startswith(LOGIN)
+    assert not Session.objects.filter(session_key=old_key).exists()
+    user.refresh_from_db()
+    assert user.check_password(new)
+    row = AuditEntry.objects.get(action="password_changed")
+    assert (row.actor, row.target_id, row.detail) == (user, str(user.pk), {"own": True})
+    assert new not in repr(list(AuditEntry.objects.values()))
+
+
+@pytest.mark.django_db
+def test_a_supervisor_changing_a_password_ends_that_users_sessions(client):
+    investigator = make_investigator()
+    theirs = login_verified(Client(), investigator)
+    supervisor = make_supervisor()
+    login_verified(client, supervisor)
+    new = "another long passphrase 78"
+    url = reverse("admin:auth_user_password_change", args=[investigator.pk])
+    response = client.post(url, {"password1": new, "password2": new, "usable_password": "true"})
+    assert response.status_code == 302
+    assert theirs.get(TIPS)["Location"].startswith(LOGIN)
+    assert client.get(TIPS).status_code == 200  # the supervisor's own session is untouched
+    row = AuditEntry.objects.get(action="password_changed")
+    assert (row.actor, row.target_id, row.detail) == (supervisor, str(investigator.pk),
+                                                      {"own": False})  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_supervisor_changing_their_own_password_on_the_user_page_is_logged_out(client):
+    supervisor = make_supervisor()
+    login_verified(client, supervisor)
+    new = "another long passphrase 79"
+    url = reverse("admin:auth_user_password_change", args=[supervisor.pk])
+    response = client.post(url, {"password1": new, "password2": new, "usable_password": "true"})
+    assert response["Location"] == LOGIN
+    assert client.get(TIPS)["Location"].startswith(LOGIN)
+
+
+@pytest.mark.django_db
+def test_set_password_saved_anywhere_ends_the_sessions(client):
+    user = make_investigator()
+    login_verified(client, user)
+    user.set_password("changed by a shell or a script 1")
+    user.save()
+    assert client.get(TIPS)["Location"].startswith(LOGIN)
 
 
 @pytest.mark.django_db

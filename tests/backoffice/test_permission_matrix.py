@@ -42,6 +42,7 @@ RULES = {
     "backoffice:triage": ("GET", [TIP_CHANGE], None),
     "backoffice:triage_decide": ("POST", [TIP_CHANGE], "tip"),
     "backoffice:tip_act": ("POST", [TIP_CHANGE], "tip"),
+    "backoffice:cluster_ask": ("POST", [TIP_CHANGE], "tip"),
     "backoffice:tip_contact": ("POST", [TIP_VIEW, CONTACT_PERMISSION], "tip"),
     "backoffice:tip_photo": ("GET", [TIP_VIEW, CONTACT_PERMISSION], "tip"),
     "backoffice:object_tips": ("GET", [TIP_VIEW, "objects.view_traceobject"], "traceobject"),
@@ -53,6 +54,9 @@ RULES = {
     "imagestaff:edit": ("GET", ["objects.change_objectimage"], "objectimage"),
     # Setting another user's password; and a device's secret (QR), which nobody may read back.
     "admin:auth_user_password_change": ("GET", ["auth.change_user"], "user"),
+    # A supervisor's "new setup link" and "reset second factor" on a staff account.
+    "backoffice:staff_setup_link": ("POST", ["auth.change_user"], "user"),
+    "backoffice:staff_reset_2fa": ("POST", ["auth.change_user"], "user"),
     "admin:otp_totp_totpdevice_config": ("GET", ["never"], "totpdevice"),
     "admin:otp_totp_totpdevice_qrcode": ("GET", ["never"], "totpdevice"),
     "admin:password_change": ("GET", "any", None),

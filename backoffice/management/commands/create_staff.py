@@ -1,7 +1,3 @@
-import hashlib
-import secrets
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -9,11 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from backoffice.audit import Action, audit_record
-from backoffice.models import SetupLink
 from backoffice.roles import CONTACT_PERMISSION, ROLE_NAMES
+from backoffice.services import staff_setup_link_issue
 
 
 class Command(BaseCommand):
@@ -42,7 +37,6 @@ class Command(BaseCommand):
         User = get_user_model()
         if User.objects.filter(username=email).exists():
             raise CommandError(f"{email} already has an account")
-        token = secrets.token_urlsafe(32)
         with transaction.atomic():
             user = User.objects.create_user(username=email, email=email, is_staff=True)
             user.set_unusable_password()
@@ -53,15 +47,11 @@ class Command(BaseCommand):
                 user.user_permissions.add(
                     Permission.objects.get(content_type__app_label=app_label, codename=codename)
                 )
-            SetupLink.objects.create(
-                user=user,
-                token_hash=hashlib.sha256(token.encode()).hexdigest(),
-                expires_at=timezone.now() + timedelta(seconds=settings.STAFF_SETUP_LINK_SECONDS),
-            )
             audit_record(
                 action=Action.STAFF_CREATED, actor_name="create_staff", target=user,
                 role=role, contact_access=contact_access,
             )  # fmt: skip
+            token = staff_setup_link_issue(user=user, actor_name="create_staff")
         link = base_url.rstrip("/") + reverse("backoffice:setup", args=[token])
         hours = settings.STAFF_SETUP_LINK_SECONDS // 3600
         self.stdout.write(
