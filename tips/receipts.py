@@ -3,6 +3,8 @@
 16 characters from Crockford's base32 alphabet (no I, L, O or U, which are easily misread):
 80 bits from the operating system's CSPRNG, grouped in fours for reading aloud. Only an HMAC
 of the code with RECEIPT_KEY is stored, so neither the database nor a backup holds the code.
+During a key rotation a code may still be stored under one of RECEIPT_KEY_FALLBACKS; lookups
+try every key (`code_hashes`) and the services move a found code to the current key.
 """
 
 import re
@@ -40,3 +42,15 @@ def code_hash(code: str) -> str:
     if raw is None:
         raise ValueError("not a receipt code")
     return keyed_hash(raw, key=settings.RECEIPT_KEY)
+
+
+def code_hashes(code: str) -> list[str]:
+    """The code's stored form under the current key, then under each fallback key (newest first).
+
+    Raises ValueError for something that is not a code.
+    """
+    raw = normalise(code)
+    if raw is None:
+        raise ValueError("not a receipt code")
+    keys = [settings.RECEIPT_KEY, *settings.RECEIPT_KEY_FALLBACKS]
+    return [keyed_hash(raw, key=key) for key in keys]

@@ -127,8 +127,17 @@ def tip_follow_up(*, code: str) -> FollowUp:
 
     A wrong code runs the same two queries as a right one (the second on an id that matches
     nothing), so the answer takes the same time and, where there is nothing new, reads the same.
+    A code still stored under a fallback receipt key (a key rotation in progress) is found too and
+    moved to the current key, one more query once per tip.
     """
-    tip = Tip.objects.filter(receipt_hash=receipts.code_hash(code)).first()
+    current, *fallbacks = receipts.code_hashes(code)
+    if fallbacks:
+        tip = Tip.objects.filter(receipt_hash__in=[current, *fallbacks]).first()
+        if tip is not None and tip.receipt_hash != current:
+            Tip.objects.filter(pk=tip.pk).update(receipt_hash=current)
+            tip.receipt_hash = current
+    else:
+        tip = Tip.objects.filter(receipt_hash=current).first()
     messages = list(TipMessage.objects.filter(tip_id=tip.pk if tip else -1))
     if tip is None:
         return FollowUp(tip=None, state="received", thread=[])

@@ -365,9 +365,14 @@ STAFF_LIST_COUNT_CAP = env_int("STAFF_LIST_COUNT_CAP", 10_000, minimum=100)
 CSRF_FAILURE_VIEW = "tips.views.csrf_failure"
 
 # --- Tips ---------------------------------------------------------------------------------------
-# Receipt codes are stored only as HMAC-SHA256(RECEIPT_KEY, code). Changing the key makes every
-# earlier code unreadable, so keep it as long as tipsters may come back.
+# Receipt codes are stored only as HMAC-SHA256(RECEIPT_KEY, code). To rotate the key, put the old
+# one in RECEIPT_KEY_FALLBACKS (newest first): a code stored under an old key is still found, and
+# is moved to the current key when its tipster comes back (docs/operations.md, "Key rotation").
 RECEIPT_KEY = _required_secret("RECEIPT_KEY", lambda: secrets.token_urlsafe(48))
+RECEIPT_KEY_FALLBACKS = env_list("RECEIPT_KEY_FALLBACKS")
+for _old in RECEIPT_KEY_FALLBACKS:
+    if len(_old) < 32:
+        raise ImproperlyConfigured("Every RECEIPT_KEY_FALLBACKS entry must be 32+ characters long")
 
 
 def _fernet_key() -> str:
