@@ -6,7 +6,8 @@ COPY, then print the server time of the pages investigators use most.
 
 Seeding happens once (a second run reuses the rows). Times are measured in-process through
 Django's test client (full middleware, templates and queries; no network), best and median of
-five runs after one warm-up. Prints figures; it never passes or fails.
+five runs after one warm-up, plus the median time of the page's queries ("db ms"). Prints
+figures; it never passes or fails. BENCH_VERBOSE=1 also prints each page's three slowest queries.
 """
 
 import importlib
@@ -143,6 +144,7 @@ def measure() -> None:
 
     from objects.models import TraceObject
     from tests.personas import login_verified
+    from tips import selectors
     from tips.models import Tip
 
     User = get_user_model()
@@ -159,6 +161,7 @@ def measure() -> None:
         TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
     client = login_verified(Client(), user)
     obj = TraceObject.objects.order_by("pk").first()
+    first_new = selectors.tip_next_in_queue()
     tips_url = reverse("admin:tips_tip_changelist")
     pages = [
         ("admin tip list", tips_url),
@@ -166,23 +169,29 @@ def measure() -> None:
          f"{tips_url}?trace_object__id__exact={obj.pk}&status__exact=new&country=FR"),
         ("full-text search 'utrecht'", f"{tips_url}?q=utrecht"),
         ("triage queue", reverse("backoffice:triage")),
+        ("triage queue after a skip", f"{reverse('backoffice:triage')}?after={first_new.pk}"),
         ("per-object view", reverse("backoffice:object_tips", args=[obj.pk])),
     ]  # fmt: skip
     print(
         f"\n{Tip.objects.order_by().count():,} tips on {TraceObject.objects.count()} objects"
         f" (that COUNT is the bench's own, not a page's)\n"
     )
-    print(f"{'page':42} {'best ms':>8} {'median ms':>10} {'queries':>8}")
+    print(f"{'page':42} {'best ms':>8} {'median ms':>10} {'db ms':>6} {'queries':>8}")
     for label, url in pages:
         client.get(url)  # warm-up: connection, templates, caches
-        times = []
+        times, db_times = [], []
         for _ in range(5):
             with CaptureQueriesContext(connection) as queries:
                 began = time.perf_counter()
                 response = client.get(url)
                 times.append((time.perf_counter() - began) * 1000)
             assert response.status_code == 200, (url, response.status_code)
-        print(f"{label:42} {min(times):8.0f} {statistics.median(times):10.0f} {len(queries):8d}")
+            # The queries' own time as Django measured it (less noisy than the wall time).
+            db_times.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
+        print(
+            f"{label:42} {min(times):8.0f} {statistics.median(times):10.0f}"
+            f" {statistics.median(db_times):6.0f} {len(queries):8d}"
+        )
         if os.environ.get("BENCH_VERBOSE"):
             slow = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
             for q in slow:

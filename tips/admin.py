@@ -87,7 +87,7 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Tip)
 class TipAdmin(admin.ModelAdmin):
-    list_display = ["id", "object_reference", "status", "priority", "short_body", "country",
+    list_display = ["id", "object_reference", "status", "priority", "short_body", "country_name",
                     "language", "assignee", "received_at"]  # fmt: skip
     list_select_related = ["trace_object", "assignee"]
     list_filter = [
@@ -126,6 +126,12 @@ class TipAdmin(admin.ModelAdmin):
     @admin.display(description=_("object"), ordering="trace_object__number")
     def object_reference(self, tip):
         return tip.trace_object.reference
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_name(self, tip):
+        # Not the plain "country" column: the admin looks a choice up in field.flatchoices,
+        # which django-countries rebuilds (about 250 translated names) for every cell.
+        return tip.country.name or None
 
     @admin.display(description=_("tip"))
     def short_body(self, tip):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -128,14 +129,26 @@ class Tip(models.Model):
             models.Index(
                 fields=["trace_object", "status", "-received_at"], name="tip_object_status_idx"
             ),
-            # The queue of new tips across all objects.
-            models.Index(fields=["status", "-received_at"], name="tip_status_received_idx"),
+            # The queue of new tips across all objects, oldest first with the id as tie-break
+            # (received_at is rounded to the hour), also after a skipped tip (tip_next_in_queue).
+            models.Index(
+                fields=["status", "-received_at", "-id"], name="tip_status_received_id_idx"
+            ),
             # The back-office tip list, newest first, unfiltered.
             models.Index(fields=["-received_at", "-id"], name="tip_received_idx"),
             # "Assigned to me" and the assignee filter.
             models.Index(fields=["assignee", "status"], name="tip_assignee_status_idx"),
             # The per-object "by day" figures.
             models.Index(fields=["trace_object", "-received_at"], name="tip_object_received_idx"),
+            # The per-object "by suggested country" figures (index-only) and likely duplicates
+            # with the same country and place (place__iexact compares UPPER(place)).
+            models.Index(
+                F("trace_object"), F("country"), Upper("place"), name="tip_object_country_idx"
+            ),
+            # Likely duplicates: the object's other tips with the same link (few tips have one).
+            models.Index(
+                fields=["trace_object", "link"], condition=~Q(link=""), name="tip_object_link_idx"
+            ),
             # The per-object clusters: duplicates counted by their original.
             models.Index(
                 fields=["trace_object", "duplicate_of"],
