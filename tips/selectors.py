@@ -6,14 +6,17 @@ duplicate finder the trigram index from migration tips 0005.
 """
 
 import difflib
+import logging
 import re
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, Count, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 
 from tips.models import Tip
+
+logger = logging.getLogger(__name__)
 
 S = Tip.Status
 
@@ -37,6 +40,11 @@ FTS_PREFILTER_SQL = (
 # `%` operator that lets the index find candidates uses pg_trgm.similarity_threshold (0.3 unless
 # changed), which must stay at or below this.
 DUPLICATE_SIMILARITY = 0.45
+# How many of the object's latest tips each tip is ranked against, and the time the search among
+# older tips may take (tip_duplicates).
+DUPLICATE_WINDOW = 3000
+DUPLICATE_OLDER_MS = 150
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement_timeout
 
 
 def _postgres() -> bool:
@@ -64,15 +72,23 @@ def tip_search(queryset, term: str):
 
 
 def tip_duplicates(*, tip: Tip, limit: int = 8) -> list[Tip]:
-    """Likely duplicates on the same object, among all its tips: similar wording, the same
-    link, or the same country and brand/place. Newest first, at most `limit`.
+    """Likely duplicates on the same object: similar wording, the same link, or the same country
+    and brand/place. Newest first, at most `limit`; similar tips older than the window below keep
+    at least a quarter of the places, so an old reworded tip (often a cluster's first) shows.
 
-    At most four queries whatever the number of tips. The wording is matched through the
-    trigram index tip_body_trgm_idx (migration tips 0005), so an old reworded tip is found as
-    well as a new one; the link and place matches are equality lookups within the object.
+    A fixed number of queries whatever the number of tips, and bounded work:
+    - the link and place matches are equality lookups within the object (indexes);
+    - the wording is ranked by pg_trgm similarity among the object's latest DUPLICATE_WINDOW tips
+      (index tip_object_received_idx), where most duplicates of a tip are;
+    - older tips are searched through the trigram index (tip_body_trgm_idx, the `%` operator)
+      for up to `limit` similar ones, unranked, within DUPLICATE_OLDER_MS. On an object where
+      thousands of tips read alike (one shop named again and again), ranking them all would take
+      seconds; the search then gives the first it finds, or nothing when the time is up, and
+      logs that it was cut short.
     """
     same = Tip.objects.filter(trace_object_id=tip.trace_object_id).exclude(pk=tip.pk)
     found: dict[int, Tip] = {}
+    older: dict[int, Tip] = {}
     if tip.link:
         for other in same.filter(link=tip.link)[:limit]:
             found[other.pk] = other
@@ -80,19 +96,13 @@ def tip_duplicates(*, tip: Tip, limit: int = 8) -> list[Tip]:
         for other in same.filter(country=tip.country, place__iexact=tip.place.strip())[:limit]:
             found.setdefault(other.pk, other)
     if _postgres():
-        # `%` finds the candidates through the index, similarity() keeps the close ones.
-        # Constant SQL only; every value is a parameter.
-        sql = (
-            "SELECT id FROM (SELECT id, similarity(body, %s) AS score FROM tips_tip "
-            "WHERE trace_object_id = %s AND id <> %s AND body %% %s) AS candidate "
-            "WHERE score >= %s ORDER BY score DESC, id DESC LIMIT %s"
-        )
-        params = [tip.body, tip.trace_object_id, tip.pk, tip.body, DUPLICATE_SIMILARITY, limit]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            ids = [row[0] for row in cursor.fetchall()]
-        for other in Tip.objects.filter(pk__in=ids):
-            found.setdefault(other.pk, other)
+        recent_ids = _similar_recent(tip, limit)
+        older_ids = _similar_older(tip, limit)
+        rows = Tip.objects.in_bulk(recent_ids + older_ids)
+        for pk in recent_ids:
+            if pk in rows:
+                found.setdefault(pk, rows[pk])
+        older = {pk: rows[pk] for pk in older_ids if pk in rows and pk not in found}
     else:
         # SQLite (development only): compare with the object's latest 500 tips in Python.
         mine = normalise(tip.body)
@@ -100,7 +110,72 @@ def tip_duplicates(*, tip: Tip, limit: int = 8) -> list[Tip]:
             ratio = difflib.SequenceMatcher(None, mine, normalise(other.body)).ratio()
             if ratio >= 0.6:
                 found.setdefault(other.pk, other)
-    return sorted(found.values(), key=lambda t: (t.received_at, t.pk), reverse=True)[:limit]
+
+    def newest_first(tips):
+        return sorted(tips, key=lambda t: (t.received_at, t.pk), reverse=True)
+
+    kept_older = newest_first(older.values())[: max(limit // 4, 1)]
+    chosen = newest_first(found.values())[: limit - len(kept_older)] + kept_older
+    return newest_first(chosen)
+
+
+def _similar_recent(tip: Tip, limit: int) -> list[int]:
+    """Ids of the most similar among the object's latest DUPLICATE_WINDOW tips, best first.
+
+    pg_trgm lower-cases and splits words at every non-alphanumeric character, so the raw text
+    gives the same trigrams as a normalised copy. similarity() is the cost (tens of microseconds
+    a row): it is computed once per row inside the LIMITed subquery, then filtered and sorted by
+    name. Constant SQL only; every value is a parameter.
+    """
+    sql = (
+        "SELECT id FROM (SELECT id, similarity(body, %s) AS score FROM tips_tip "
+        "WHERE trace_object_id = %s AND id <> %s ORDER BY received_at DESC, id DESC LIMIT %s) "
+        "AS recent "
+        "WHERE score >= %s ORDER BY score DESC, id DESC LIMIT %s"
+    )
+    params = [tip.body, tip.trace_object_id, tip.pk, DUPLICATE_WINDOW,
+              DUPLICATE_SIMILARITY, limit]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+# Tips of the object older than the ranked window (the row comparison with the window's last
+# tip; tips share received_at, which is kept to the hour); none when the window holds them all.
+OLDER_SQL = (
+    "SELECT id FROM tips_tip WHERE trace_object_id = %s AND id <> %s AND body %% %s "
+    "AND similarity(body, %s) >= %s AND (received_at, id) < (SELECT received_at, id "
+    "FROM tips_tip WHERE trace_object_id = %s AND id <> %s "
+    "ORDER BY received_at DESC, id DESC OFFSET %s LIMIT 1) LIMIT %s"
+)
+
+
+def _similar_older(tip: Tip, limit: int) -> list[int]:
+    """Up to `limit` similar tips among the object's tips older than the ranked window, found
+    through the trigram index, within DUPLICATE_OLDER_MS; [] when the time is up.
+
+    The time limit is set for this statement only (set_config(..., true) inside a savepoint, put
+    back afterwards; a cancelled statement rolls the savepoint and the setting back).
+    """
+    params = [tip.trace_object_id, tip.pk, tip.body, tip.body, DUPLICATE_SIMILARITY,
+              tip.trace_object_id, tip.pk, DUPLICATE_WINDOW - 1, limit]  # fmt: skip
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('statement_timeout'), "
+                "set_config('statement_timeout', %s, true)",
+                [f"{DUPLICATE_OLDER_MS}ms"],
+            )
+            previous = cursor.fetchone()[0]
+            cursor.execute(OLDER_SQL, params)
+            ids = [row[0] for row in cursor.fetchall()]
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            return ids
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) != QUERY_CANCELED:
+            raise
+        logger.info("duplicate search among older tips cut short after %s ms", DUPLICATE_OLDER_MS)
+        return []
 
 
 def tip_clusters(*, object_id: int, limit: int = 50) -> list[dict]:

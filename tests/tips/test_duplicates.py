@@ -1,11 +1,12 @@
 """The duplicate finder looks at every tip of the object, through indexes, in a fixed number of
-queries."""
+queries and bounded time: it ranks the latest tips and searches older ones within a time limit."""
 
 import pytest
 from django.db import connection, transaction
 
 from tests.factories import bulk_tips, make_object, make_tip
 from tips import selectors
+from tips.models import Tip
 
 TWIN = "This bag is sold at the Primark store in Lyon, rue de la Republique."
 REWORDED = "this bag is sold at the primark store in lyon - rue de la république!"
@@ -44,10 +45,67 @@ def test_the_query_count_does_not_grow_with_the_object(django_assert_num_queries
         obj = make_object()
         target = make_tip(obj, body=TWIN, link="https://x.example", country="FR", place="P").tip
         bulk_tips(obj, _fillers(n) + [REWORDED], hours_ago_start=1)
-        with django_assert_num_queries(4) as captured:
+        # link, place, the ranked window, the older search (savepoint, timeout on, search,
+        # timeout back, release) and one read of the rows found.
+        with django_assert_num_queries(9) as captured:
             assert selectors.tip_duplicates(tip=target)
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def _statement_timeout():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_an_old_reworded_tip_keeps_a_place_beside_many_recent_twins():
+    obj = make_object()
+    target = make_tip(obj, body=TWIN).tip
+    recent = bulk_tips(obj, [TWIN.replace("Lyon", f"Lyon {i}") for i in range(10)])
+    bulk_tips(obj, _fillers(3000), hours_ago_start=20)
+    (old,) = bulk_tips(obj, [REWORDED], hours_ago_start=5000)
+    found = selectors.tip_duplicates(tip=target)
+    assert len(found) == 8
+    assert old in found
+    assert len(set(found) & set(recent)) == 7
+    assert found == sorted(found, key=lambda t: t.received_at, reverse=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_the_older_search_keeps_to_its_time_limit(monkeypatch, caplog):
+    obj = make_object()
+    target = make_tip(obj, body=TWIN).tip
+    (recent,) = bulk_tips(obj, [REWORDED], hours_ago_start=1)
+    before = _statement_timeout()
+    # A real statement that outlasts the limit: PostgreSQL cancels it.
+    monkeypatch.setattr(selectors, "DUPLICATE_OLDER_MS", 50)
+    monkeypatch.setattr(
+        selectors,
+        "OLDER_SQL",
+        selectors.OLDER_SQL.replace("FROM tips_tip", "FROM pg_sleep(1), tips_tip"),
+    )
+    with caplog.at_level("INFO", logger="tips.selectors"):
+        found = selectors.tip_duplicates(tip=target)
+    assert found == [recent]  # the ranked window still answers
+    assert "cut short" in caplog.text
+    # The limit was for that statement only; the transaction goes on.
+    assert _statement_timeout() == before
+    assert Tip.objects.filter(trace_object=obj).count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_the_time_limit_is_put_back_after_a_search():
+    obj = make_object()
+    target = make_tip(obj, body=TWIN).tip
+    bulk_tips(obj, [REWORDED], hours_ago_start=1)
+    before = _statement_timeout()
+    assert selectors.tip_duplicates(tip=target)
+    assert _statement_timeout() == before
 
 
 @pytest.mark.django_db

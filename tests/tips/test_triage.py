@@ -198,7 +198,7 @@ def test_the_tip_list_and_queue_use_a_fixed_number_of_queries(
         make_tip(obj, body=f"Tip number {i} about a shop", country="FR")
     with django_assert_max_num_queries(16) as list_queries:
         investigator_client.get(reverse("admin:tips_tip_changelist"), {"status__exact": "new"})
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(23):
         investigator_client.get(reverse("backoffice:triage"))
     with django_assert_max_num_queries(16):
         investigator_client.get(reverse("backoffice:object_tips", args=[obj.pk]))
