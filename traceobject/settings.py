@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "traceobject.middleware.SecurityHeadersMiddleware",
     "traceobject.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached public pages are answered here, inside the security headers and before sessions,
+    # locale, CSRF, auth and URL resolution; only pages objects.cache.cached_page marked.
+    "objects.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the language from the URL prefix (/de/...); on an unprefixed public URL it redirects
     # by Accept-Language. It reads no cookie it did not set and sets none (no set_language view).
