@@ -17,7 +17,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
-from django.utils.http import parse_http_date_safe
+from django.utils.http import parse_http_date_safe, quote_etag
 from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.http import condition
 
@@ -60,8 +60,11 @@ def bump(*names: str) -> None:
 STAMP_KEY = "public:stamp"
 
 
-def publication_stamp() -> tuple[int, datetime | None]:
+def publication_stamp(found: dict | None = None) -> tuple[int, datetime | None]:
     """(pages version, newest publication time), usually from one cache round trip.
+
+    `found` is what a caller already fetched with get_many (the version and stamp keys among
+    others), to save that round trip.
 
     The newest publication time covers objects scheduled for later: they appear when their
     time comes without any write, and that must change the ETag too. It is computed from the
@@ -70,7 +73,8 @@ def publication_stamp() -> tuple[int, datetime | None]:
     is between the two times, that is while the database would give the same answer here (a
     node whose clock runs ahead cannot make another node serve its view of the schedule).
     """
-    found = cache.get_many([_key(PAGES), STAMP_KEY])
+    if found is None:
+        found = cache.get_many([_key(PAGES), STAMP_KEY])
     pages = found.get(_key(PAGES))
     if pages is None:
         pages = version(PAGES)
@@ -116,8 +120,15 @@ def _last_modified(request, *args, **kwargs):
     return max(changed, latest) if latest else changed
 
 
-def _page_key(etag: str) -> str:
-    return "public:page:v2:" + etag
+def _page_key(request, language: str) -> str:
+    """Where the page for this language, host and full path is stored (one entry per URL).
+
+    The entry holds the page's ETag, which names the version and stamp it was rendered under;
+    it is served only while that is still the current ETag, so a change is a miss everywhere
+    and the next render simply replaces the entry.
+    """
+    raw = f"{language}|{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return "public:page:v3:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 # Set by the outer middleware for each request: never replayed from the cache.
@@ -128,18 +139,18 @@ def cached_page(view):
     """Mark a public GET page as cacheable; answer ETag/Last-Modified and 304s.
 
     The page is stored and served by PublicPageCacheMiddleware, early in the middleware stack,
-    so a cached page costs two cache round trips and no database query, session, locale or URL
+    so a cached page costs one cache round trip and no database query, session, locale or URL
     work. Only the middleware stores (it sees the response with every header the inner
-    middleware added), and only responses this decorator marked: 200s, under a key made of the
-    version, the publication stamp, the language and the full path, so a change to any object
-    is a miss everywhere.
+    middleware added), and only responses this decorator marked: 200s, one entry per language,
+    host and full path, served only while its ETag (version, publication stamp, language,
+    host, path) is the current one, so a change to any object is a miss everywhere.
     """
 
     @wraps(view)
     def marked(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
-            response.public_page_key = _page_key(_etag(request))
+            response.public_page_key = _page_key(request, get_language())
         return response
 
     return condition(etag_func=_etag, last_modified_func=_last_modified)(marked)
@@ -154,10 +165,16 @@ def cached_response(request) -> HttpResponse | None:
     language = get_language_from_path(request.path_info)
     if not language:
         return None
-    stored = cache.get(_page_key(_page_etag(request, language)))
+    key = _page_key(request, language)
+    # One round trip for the version, the stamp and the page.
+    found = cache.get_many([_key(PAGES), STAMP_KEY, key])
+    request._public_stamp = publication_stamp(found)
+    stored = found.get(key)
     if stored is None:
         return None
     content, headers = stored
+    if headers.get("ETag") != quote_etag(_page_etag(request, language)):
+        return None  # rendered under an older version or stamp
     response = HttpResponse(content, headers=headers)
     last_modified = response.get("Last-Modified")
     return get_conditional_response(
@@ -193,7 +210,7 @@ class PublicPageCacheMiddleware:
 
     Placed after the security-header middleware, so a page from the cache gets every security
     header and the request id like any other response. Its own cost per hit: the publication
-    stamp (one cache round trip) and the page (another).
+    stamp and the page, in one cache round trip.
     """
 
     def __init__(self, get_response):

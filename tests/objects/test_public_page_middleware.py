@@ -186,7 +186,7 @@ def test_only_marked_cookie_free_get_responses_are_stored():
 
     def stored(response, method="GET"):
         request.method = method
-        key = "public:page:v2:test"
+        key = "public:page:v3:test"
         response.public_page_key = key
         page_cache.cache.delete(key)
         page_cache.store_response(request, response)
@@ -202,3 +202,31 @@ def test_only_marked_cookie_free_get_responses_are_stored():
     assert not stored(varies)
     unmarked = HttpResponse("ok")
     page_cache.store_response(request, unmarked)  # no key: nothing to store, no error
+
+
+class _CountingCache:
+    """The cache, counting the calls that each cost a round trip to Redis."""
+
+    def __init__(self, real):
+        self.real, self.calls = real, []
+
+    def __getattr__(self, name):
+        attr = getattr(self.real, name)
+        if callable(attr):
+
+            def counted(*args, **kwargs):
+                self.calls.append(name)
+                return attr(*args, **kwargs)
+
+            return counted
+        return attr
+
+
+@pytest.mark.django_db
+def test_a_cached_page_costs_one_cache_round_trip(client, monkeypatch):
+    make_object()
+    client.get(GALLERY)
+    counting = _CountingCache(page_cache.cache)
+    monkeypatch.setattr(page_cache, "cache", counting)
+    assert client.get(GALLERY).status_code == 200
+    assert counting.calls == ["get_many"]
