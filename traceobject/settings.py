@@ -146,7 +146,8 @@ if REDIS_URL:
         raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend with one client per pool (traceobject/redis_cache.py).
+            "BACKEND": "traceobject.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "tao"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
