@@ -65,6 +65,30 @@ def ensure_database(url: str) -> None:
     return version
 
 
+def server_cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system) used so far by a gunicorn node: its live processes, plus the
+    workers the master has already replaced (their time is in the master's cutime/cstime).
+
+    Unlike requests/s, CPU time per request hardly depends on what else the machine runs.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command name: state is field 3, pgrp 5, utime 14 ... cstime 17 (proc(5)).
+        if int(fields[2]) != pgid:
+            continue
+        total += int(fields[11]) + int(fields[12])
+        if int(entry.name) == pgid:
+            total += int(fields[13]) + int(fields[14])
+    return total / ticks
+
+
 def run(command: list[str], env: dict) -> None:
     subprocess.run(command, cwd=BASE_DIR, env=env, check=True, timeout=600)
 
@@ -320,6 +344,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=4.0, help="per URL (default 4)")
     parser.add_argument("--workers", type=int, default=None, help="WEB_CONCURRENCY")
     parser.add_argument("--threads", type=int, default=None, help="GUNICORN_THREADS")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra setting for the node, e.g. GUNICORN_MAX_REQUESTS=0 (repeatable)",
+    )
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--objects", type=int, default=1000, help="extra objects to seed")
     parser.add_argument("--tips", type=int, default=100_000, help="tips to seed")
@@ -370,6 +401,9 @@ def main() -> int:
         env["WEB_CONCURRENCY"] = str(args.workers)
     if args.threads:
         env["GUNICORN_THREADS"] = str(args.threads)
+    for setting in args.env:
+        name, _, value = setting.partition("=")
+        env[name] = value
     load_before = os.getloadavg()
     python = sys.executable
     run([python, "manage.py", "migrate", "--no-input", "-v", "0"], env)
@@ -436,7 +470,11 @@ def main() -> int:
                 if only and name != "/healthz" and not any(name.startswith(o) for o in only):
                     continue
                 measure(min(1.0, args.seconds / 4))  # warm-up
+                cpu = server_cpu_seconds(node.process.pid)
                 results[name] = measure(args.seconds)
+                used = server_cpu_seconds(node.process.pid) - cpu
+                results[name]["cpu_ms"] = used * 1000 / max(1, results[name]["requests"])
+            restarts = len(re.findall(r"Booting worker with pid", node.log())) - booted
         finally:
             node.stop()
 
@@ -446,17 +484,22 @@ def main() -> int:
         f"machine: {os.cpu_count()} CPUs, {memory:.1f} GiB RAM, Python {platform.python_version()},"
         f" PostgreSQL {pg_version}, worker class {worker} ({booted} processes"
         f" x {conf['threads']} threads), {args.clients} clients,"
-        f" {args.seconds:g} s per URL, load generator {client};"
+        f" {args.seconds:g} s per URL, load generator {client},"
+        f" extra settings {args.env or 'none'};"
         f" load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}"
     )
     base = results["/healthz"]["rps"]
-    print("| URL | requests/s | ratio to /healthz | p50 ms | p99 ms | requests | errors |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| URL | requests/s | ratio to /healthz | p50 ms | p99 ms | requests | errors"
+        " | server CPU ms/request |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
         print(
             f"| {name} | {r['rps']:.0f} | {r['rps'] / base:.2f} | {r['p50']:.1f} |"
-            f" {r['p99']:.1f} | {r['requests']} | {r['errors']} |"
+            f" {r['p99']:.1f} | {r['requests']} | {r['errors']} | {r['cpu_ms']:.2f} |"
         )
+    print(f"workers replaced during the run (GUNICORN_MAX_REQUESTS): {restarts}")
     for name, r in results.items():
         if r.get("note"):
             print(f"{name}: {r['note']}")
