@@ -41,8 +41,10 @@ graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1)
 # keep-alive connections without holding a thread.
 keepalive = env_int("GUNICORN_KEEPALIVE", 5, minimum=0)
 # Replace each worker after this many requests (with jitter so they do not all restart at once),
-# bounding any slow leak. 0 turns it off.
-max_requests = env_int("GUNICORN_MAX_REQUESTS", 2000, minimum=0)
+# bounding any slow leak. 0 turns it off. Not lower: a new worker imports Django and the app
+# again (about a second of CPU), and at 2,000 a busy 2-CPU node replaced a worker every few
+# seconds, which cost a fifth of its CPU time and its worst latencies (docs/benchmarks.md).
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 20000, minimum=0)
 max_requests_jitter = max_requests // 10
 
 # Request limits: nothing on this site needs a long URL or many headers. Bodies are limited by
