@@ -26,13 +26,16 @@ CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.
 wsgi_app = "traceobject.wsgi:application"
 bind = [env_str("GUNICORN_BIND", "127.0.0.1:8000")]
 
-# Worker class chosen by `make bench` (docs/benchmarks.md): gthread with a few threads per
-# process serves the pages as fast as sync, and unlike sync a slow client or a slow PostgreSQL
-# answer holds one thread, not a whole process.
+# Worker class and counts chosen by `make bench` (docs/benchmarks.md): gthread, one process per
+# CPU, 8 threads each. With keep-alive clients sync was the slowest and the most CPU per
+# request (it closes every connection); among gthread setups, one process per CPU used the
+# least CPU per request (the GIL makes a third process on two CPUs mostly contention), and 8
+# threads keep requests moving while others wait on PostgreSQL's commit or on Redis. A slow
+# client or database answer holds one thread, not a whole process.
 worker_class = env_choice("GUNICORN_WORKER_CLASS", "gthread", ["gthread", "sync"]).lower()
-workers = env_int("WEB_CONCURRENCY", CPUS + 1 if worker_class == "gthread" else 2 * CPUS + 1)
+workers = env_int("WEB_CONCURRENCY", CPUS if worker_class == "gthread" else 2 * CPUS + 1)
 workers = max(workers, 1)
-threads = env_int("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1, minimum=1)
+threads = env_int("GUNICORN_THREADS", 8 if worker_class == "gthread" else 1, minimum=1)
 
 # A request that takes longer than this is a bug or an attack; the worker is replaced.
 timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
