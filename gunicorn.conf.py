@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings as django_settings
+from gunicorn.glogging import Logger
 
 from traceobject.env import env_bool, env_choice, env_int, env_str
 from traceobject.logging import logging_config
@@ -25,13 +26,16 @@ CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.
 wsgi_app = "traceobject.wsgi:application"
 bind = [env_str("GUNICORN_BIND", "127.0.0.1:8000")]
 
-# Worker class chosen by `make bench` (docs/benchmarks.md): gthread with a few threads per
-# process serves the pages as fast as sync, and unlike sync a slow client or a slow PostgreSQL
-# answer holds one thread, not a whole process.
+# Worker class and counts chosen by `make bench` (docs/benchmarks.md): gthread, one process per
+# CPU, 8 threads each. With keep-alive clients sync was the slowest and the most CPU per
+# request (it closes every connection); among gthread setups, one process per CPU used the
+# least CPU per request (the GIL makes a third process on two CPUs mostly contention), and 8
+# threads keep requests moving while others wait on PostgreSQL's commit or on Redis. A slow
+# client or database answer holds one thread, not a whole process.
 worker_class = env_choice("GUNICORN_WORKER_CLASS", "gthread", ["gthread", "sync"]).lower()
-workers = env_int("WEB_CONCURRENCY", CPUS + 1 if worker_class == "gthread" else 2 * CPUS + 1)
+workers = env_int("WEB_CONCURRENCY", CPUS if worker_class == "gthread" else 2 * CPUS + 1)
 workers = max(workers, 1)
-threads = env_int("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1, minimum=1)
+threads = env_int("GUNICORN_THREADS", 8 if worker_class == "gthread" else 1, minimum=1)
 
 # A request that takes longer than this is a bug or an attack; the worker is replaced.
 timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
@@ -40,8 +44,10 @@ graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1)
 # keep-alive connections without holding a thread.
 keepalive = env_int("GUNICORN_KEEPALIVE", 5, minimum=0)
 # Replace each worker after this many requests (with jitter so they do not all restart at once),
-# bounding any slow leak. 0 turns it off.
-max_requests = env_int("GUNICORN_MAX_REQUESTS", 2000, minimum=0)
+# bounding any slow leak. 0 turns it off. Not lower: a new worker imports Django and the app
+# again (about a second of CPU), and at 2,000 a busy 2-CPU node replaced a worker every few
+# seconds, which cost a fifth of its CPU time and its worst latencies (docs/benchmarks.md).
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 20000, minimum=0)
 max_requests_jitter = max_requests // 10
 
 # Request limits: nothing on this site needs a long URL or many headers. Bodies are limited by
@@ -59,6 +65,21 @@ forwarded_allow_ips = ",".join(django_settings.FORWARDED_ALLOW_IPS)
 logconfig_dict = logging_config(level=django_settings.LOG_LEVEL, gunicorn=True)
 accesslog = "-" if env_bool("GUNICORN_ACCESS_LOG", False) else None
 access_log_format = "%(m)s %(U)s %(s)s %(B)s %(M)sms"
+
+
+class AccessLogWhenAsked(Logger):
+    """gunicorn's logger, writing access lines only when GUNICORN_ACCESS_LOG asks for them.
+
+    gunicorn treats any logconfig_dict as a request for the access log, whatever `accesslog`
+    says, and formats a line for every request (a few per cent of a cached page's CPU time).
+    """
+
+    def access(self, resp, req, environ, request_time):
+        if self.cfg.accesslog:
+            super().access(resp, req, environ, request_time)
+
+
+logger_class = AccessLogWhenAsked
 errorlog = "-"
 
 # No runtime control socket: nobody operates the nodes through it, and two instances under one

@@ -14,9 +14,11 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max
 from django.http import HttpResponse
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe, quote_etag
+from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.http import condition
 
 PAGES = "pages"
@@ -54,26 +56,62 @@ def bump(*names: str) -> None:
     transaction.on_commit(lambda: _bump_now(*names))
 
 
-def _stamp(request):
-    """(pages version, newest publication time) for this request, computed once.
+# The publication stamp: (pages version, newest publication time, next scheduled publication).
+STAMP_KEY = "public:stamp"
+
+
+def publication_stamp(found: dict | None = None) -> tuple[int, datetime | None]:
+    """(pages version, newest publication time), usually from one cache round trip.
+
+    `found` is what a caller already fetched with get_many (the version and stamp keys among
+    others), to save that round trip.
 
     The newest publication time covers objects scheduled for later: they appear when their
-    time comes without any write, and that must change the ETag too.
+    time comes without any write, and that must change the ETag too. It is computed from the
+    database and cached with the version it was computed under and the next scheduled
+    publication time; it is reused only while the version is the same and this node's clock
+    is between the two times, that is while the database would give the same answer here (a
+    node whose clock runs ahead cannot make another node serve its view of the schedule).
     """
-    if not hasattr(request, "_public_stamp"):
-        from objects.models import TraceObject
+    if found is None:
+        found = cache.get_many([_key(PAGES), STAMP_KEY])
+    pages = found.get(_key(PAGES))
+    if pages is None:
+        pages = version(PAGES)
+    now = timezone.now()
+    stamp = found.get(STAMP_KEY)
+    if stamp is not None:
+        stamp_version, latest, upcoming = stamp
+        if (
+            stamp_version == pages
+            and (latest is None or latest <= now)
+            and (upcoming is None or now < upcoming)
+        ):
+            return pages, latest
+    from objects.models import TraceObject
 
-        latest = TraceObject.objects.published().aggregate(latest=Max("published_at"))["latest"]
-        request._public_stamp = (version(PAGES), latest)
+    latest, upcoming = TraceObject.objects.publication_times(now)
+    cache.set(STAMP_KEY, (pages, latest, upcoming), settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return pages, latest
+
+
+def _stamp(request):
+    """The publication stamp for this request, computed once."""
+    if not hasattr(request, "_public_stamp"):
+        request._public_stamp = publication_stamp()
     return request._public_stamp
 
 
-def _etag(request, *args, **kwargs):
+def _page_etag(request, language: str) -> str:
     pages, latest = _stamp(request)
     # Host and scheme too: the page holds absolute URLs (hreflang, Open Graph, share links).
-    raw = f"{pages}|{latest}|{get_language()}|{request.scheme}://{request.get_host()}"
+    raw = f"{pages}|{latest}|{language}|{request.scheme}://{request.get_host()}"
     raw += request.get_full_path()
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _etag(request, *args, **kwargs):
+    return _page_etag(request, get_language())
 
 
 def _last_modified(request, *args, **kwargs):
@@ -82,30 +120,110 @@ def _last_modified(request, *args, **kwargs):
     return max(changed, latest) if latest else changed
 
 
-def cached_page(view):
-    """Serve a public GET page from the cache, with ETag/Last-Modified and 304 answers.
+def _page_key(request, language: str) -> str:
+    """Where the page for this language, host and full path is stored (one entry per URL).
 
-    Only 200 responses are stored, for PUBLIC_PAGE_CACHE_SECONDS, under a key made of the
-    version, the language and the full path, so a change to any object is a miss everywhere.
+    The entry holds the page's ETag, which names the version and stamp it was rendered under;
+    it is served only while that is still the current ETag, so a change is a miss everywhere
+    and the next render simply replaces the entry.
+    """
+    raw = f"{language}|{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return "public:page:v3:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+# Set by the outer middleware for each request: never replayed from the cache.
+_NOT_STORED = {"set-cookie", "x-request-id"}
+
+
+def cached_page(view):
+    """Mark a public GET page as cacheable; answer ETag/Last-Modified and 304s.
+
+    The page is stored and served by PublicPageCacheMiddleware, early in the middleware stack,
+    so a cached page costs one cache round trip and no database query, session, locale or URL
+    work. Only the middleware stores (it sees the response with every header the inner
+    middleware added), and only responses this decorator marked: 200s, one entry per language,
+    host and full path, served only while its ETag (version, publication stamp, language,
+    host, path) is the current one, so a change to any object is a miss everywhere.
     """
 
     @wraps(view)
-    def cached(request, *args, **kwargs):
-        key = "public:page:" + _etag(request)
-        stored = cache.get(key)
-        if stored is not None:
-            content, content_type = stored
-            return HttpResponse(content, content_type=content_type)
+    def marked(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
-            cache.set(
-                key,
-                (response.content, response["Content-Type"]),
-                settings.PUBLIC_PAGE_CACHE_SECONDS,
-            )
+            response.public_page_key = _page_key(request, get_language())
         return response
 
-    return condition(etag_func=_etag, last_modified_func=_last_modified)(cached)
+    return condition(etag_func=_etag, last_modified_func=_last_modified)(marked)
+
+
+def cached_response(request) -> HttpResponse | None:
+    """The stored public page for this GET/HEAD request (or a 304 for it), or None.
+
+    Only pages under a language prefix are looked up, and only what `store_response` stored
+    for the very same version, stamp, language, host and full path can come back.
+    """
+    language = get_language_from_path(request.path_info)
+    if not language:
+        return None
+    key = _page_key(request, language)
+    # One round trip for the version, the stamp and the page.
+    found = cache.get_many([_key(PAGES), STAMP_KEY, key])
+    request._public_stamp = publication_stamp(found)
+    stored = found.get(key)
+    if stored is None:
+        return None
+    content, headers = stored
+    if headers.get("ETag") != quote_etag(_page_etag(request, language)):
+        return None  # rendered under an older version or stamp
+    response = HttpResponse(content, headers=headers)
+    last_modified = response.get("Last-Modified")
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+        response=response,
+    )
+
+
+def store_response(request, response) -> None:
+    """Store a response that `cached_page` marked, with its headers, if it is safe to replay.
+
+    Never one that sets a cookie or varies by cookie (a session was read), never a streaming
+    one, only for a GET.
+    """
+    key = getattr(response, "public_page_key", None)
+    if (
+        key is None
+        or request.method != "GET"
+        or response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or "cookie" in response.get("Vary", "").lower()
+    ):
+        return
+    headers = {k: v for k, v in response.items() if k.lower() not in _NOT_STORED}
+    cache.set(key, (response.content, headers), settings.PUBLIC_PAGE_CACHE_SECONDS)
+
+
+class PublicPageCacheMiddleware:
+    """Serve cached public pages before the session, locale, CSRF, auth and URL layers.
+
+    Placed after the security-header middleware, so a page from the cache gets every security
+    header and the request id like any other response. Its own cost per hit: the publication
+    stamp and the page, in one cache round trip.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            response = cached_response(request)
+            if response is not None:
+                return response
+        response = self.get_response(request)
+        store_response(request, response)
+        return response
 
 
 def cached_value(name: str, namespace: str, compute):

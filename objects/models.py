@@ -103,6 +103,22 @@ class TraceObjectQuerySet(models.QuerySet):
     def identified(self):
         return self.published().filter(status=TraceObject.Status.IDENTIFIED)
 
+    def publication_times(self, now):
+        """(newest publication time up to `now`, next one after it) of public-status objects.
+
+        Not rows, only the two times the page cache's stamp needs (objects.cache): the first is
+        the newest object published() shows at `now`, the second when that will next change
+        without a write (an object scheduled for later).
+        """
+        times = self.filter(
+            status__in=[TraceObject.Status.PUBLISHED, TraceObject.Status.IDENTIFIED],
+            published_at__isnull=False,
+        ).aggregate(
+            latest=models.Max("published_at", filter=models.Q(published_at__lte=now)),
+            upcoming=models.Min("published_at", filter=models.Q(published_at__gt=now)),
+        )
+        return times["latest"], times["upcoming"]
+
     def for_cards(self):
         """What a gallery card needs, in a fixed number of queries whatever the page size."""
         return self.select_related("category").prefetch_related(

@@ -1,6 +1,10 @@
+import functools
+
 from django import forms
 from django.core.validators import URLValidator
 from django.forms.utils import flatatt
+from django.utils import translation
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -13,26 +17,51 @@ from tips.photos import sanitise_photo
 from traceobject.text import clean_text, has_unsafe_characters
 
 
+@functools.lru_cache(maxsize=64)
+def _options_html(choices: tuple, selected: frozenset) -> str:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (v, mark_safe(" selected") if str(v) in selected else "", label)  # noqa: S308
+            for v, label in choices
+        ),
+    )
+
+
 class LongSelect(forms.Select):
     """A <select> for long flat lists (the ~250 countries), its options built in Python.
 
     Django's Select renders every option through a template: some 500 template renders per
     page, most of the tip form's time. The HTML is the same; every label and value is escaped
-    by format_html as the templates would.
+    by format_html as the templates would. The options' HTML is kept for the last few
+    (choices, selection) pairs, since nearly every form shows the same list with nothing
+    selected.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (v, mark_safe(" selected") if str(v) in selected else "", label)  # noqa: S308
-                for v, label in self.choices
-            ),
-        )
+        selected = frozenset(str(v) for v in self.format_value(value))
+        options = _options_html(tuple(self.choices), selected)
         attrs = flatatt(self.build_attrs(self.attrs, attrs))
         return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
+
+
+@functools.lru_cache(maxsize=32)
+def _country_choices(language: str | None) -> tuple[tuple[str, str], ...]:
+    with translation.override(language):
+        return (("", str(_("I don't know / not sure"))), *((c, str(n)) for c, n in countries))
+
+
+class CountryChoices(BaseChoiceIterator):
+    """The ~250 country choices in the active language, built once per language.
+
+    Handing a field a plain list makes Django normalise it for every form instance, and
+    django-countries translates and sorts every name each time it is iterated: together most of
+    the tip form's own CPU time. A BaseChoiceIterator is taken as it is.
+    """
+
+    def __iter__(self):
+        return iter(_country_choices(translation.get_language()))
 
 
 class SafeTextForm(forms.Form):
@@ -89,7 +118,7 @@ class TipForm(SafeTextForm):
     country = forms.ChoiceField(
         label=_("Country where it is from or sold"),
         required=False,
-        choices=[],
+        choices=CountryChoices(),
         widget=LongSelect,
     )
     place = forms.CharField(
@@ -138,7 +167,6 @@ class TipForm(SafeTextForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("I don't know / not sure")), *countries]
         self.photo_jpeg = None
 
     def clean_photo(self):

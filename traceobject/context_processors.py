@@ -1,7 +1,26 @@
+import functools
+
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.urls import Resolver404, resolve, translate_url
+from django.urls import Resolver404, get_urlconf, resolve, translate_url
 from django.utils.translation import get_language
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated_paths(
+    urlconf: str, path_info: str, full_path: str, current: str
+) -> tuple[str, ...] | None:
+    """The page's path in each of LANGUAGES, or None if it is not a page (it does not resolve).
+
+    The answer depends only on the path and the URLconf, and every rendered page asks it for
+    every language (a resolve and a reverse each), so recent answers are kept per process.
+    The URLconf and the active language are part of the key: the answer depends on both.
+    """
+    try:
+        resolve(path_info)
+    except Resolver404:
+        return None
+    return tuple(translate_url(full_path, code) for code, _name in settings.LANGUAGES)
 
 
 def languages(request):
@@ -11,11 +30,10 @@ def languages(request):
     set_language view, which would set a cookie.
     """
     path = request.get_full_path()
-    try:
-        resolve(request.path_info)
-        translatable = True
-    except Resolver404:
-        translatable = False
+    current = get_language()
+    urlconf = str(get_urlconf() or settings.ROOT_URLCONF)
+    translated = _translated_paths(urlconf, request.path_info, path, current)
+    translatable = translated is not None
     try:
         request.get_host()
         absolute = request.build_absolute_uri
@@ -26,10 +44,9 @@ def languages(request):
         def absolute(url):
             return url
 
-    current = get_language()
     alternates = []
-    for code, name in settings.LANGUAGES:
-        url = translate_url(path, code) if translatable else path
+    for i, (code, name) in enumerate(settings.LANGUAGES):
+        url = translated[i] if translatable else path
         alternates.append(
             {
                 "code": code,

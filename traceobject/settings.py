@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "traceobject.middleware.SecurityHeadersMiddleware",
     "traceobject.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached public pages are answered here, inside the security headers and before sessions,
+    # locale, CSRF, auth and URL resolution; only pages objects.cache.cached_page marked.
+    "objects.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the language from the URL prefix (/de/...); on an unprefixed public URL it redirects
     # by Accept-Language. It reads no cookie it did not set and sets none (no set_language view).
@@ -143,7 +146,8 @@ if REDIS_URL:
         raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend with one client per pool (traceobject/redis_cache.py).
+            "BACKEND": "traceobject.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "tao"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

@@ -71,6 +71,16 @@ def test_logs_are_json_lines_without_address_or_headers(node_env, start_node):
     assert any(e["logger"] == "django.security.DisallowedHost" for e in entries)
 
 
+def test_no_access_log_unless_asked(node_env, start_node):
+    node = start_node(node_env)
+    assert node.get("/healthz")[0] == 200
+    assert node.get("/en/")[0] == 200
+    node.stop()
+    entries = [json.loads(line) for line in node.log().splitlines() if line.strip()]
+    assert entries, "the node wrote its start-up lines"
+    assert not [e for e in entries if e["logger"] == "gunicorn.access"]
+
+
 def test_readyz_is_503_while_healthz_is_200_when_the_database_is_unreachable(node_env, start_node):
     with socket.socket() as sock:  # a port that is certainly closed
         sock.bind(("127.0.0.1", 0))

@@ -145,3 +145,15 @@ def test_the_tip_form_shows_the_object_in_the_page_language(client):
     body = client.get(_in("es", "tips:form", args=[obj.number])).content.decode()
     assert "<strong>Bolsa de lona</strong>" in body
     assert "¿Dónde se vende?" in body
+
+
+@pytest.mark.django_db
+def test_the_language_links_follow_each_page(client):
+    """The switcher's links are kept per path: each page still links to itself."""
+    obj = make_object()
+    path = obj.get_absolute_url().removeprefix("/en")
+    for prefix in ("/en", "/de", "/en"):
+        for page in ("/", path):
+            body = client.get(prefix + page).content.decode()
+            for code in ("en", "de", "fr", "ar"):
+                assert f'href="/{code}{page}"' in body, (prefix, page, code)

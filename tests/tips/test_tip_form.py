@@ -302,3 +302,27 @@ def test_a_heic_photo_from_a_phone_is_stored_as_a_clean_jpeg(client, published):
     image = Image.open(io.BytesIO(jpeg))
     assert image.format == "JPEG" and image.size == (640, 480)
     assert not image.getexif() and b"Exif" not in jpeg and SENTINEL_TEXT.encode() not in jpeg
+
+
+@pytest.mark.django_db
+def test_the_country_list_is_in_the_page_language_every_time(client, published):
+    path = url(published).removeprefix("/en")
+    for _ in range(2):  # the lists are kept per language: each must stay in its own
+        german = client.get("/de" + path).content.decode()
+        french = client.get("/fr" + path).content.decode()
+        assert '<option value="EG">Ägypten</option>' in german
+        assert '<option value="ZA">Afrique du Sud</option>' in french
+        assert "Ägypten" not in french
+        assert german.count("<option ") == french.count("<option ") == 250
+
+
+@pytest.mark.django_db
+def test_a_form_sent_back_keeps_the_chosen_country_selected(client, published):
+    response = post(client, published, country="NL", body="short")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert '<option value="NL" selected>' in body
+    assert body.count(" selected>") == 1
+    fresh = client.get(url(published)).content.decode()
+    assert '<option value="" selected>' in fresh
+    assert '<option value="NL" selected>' not in fresh
