@@ -4,11 +4,21 @@ from django.conf import settings
 from django.core.paginator import Paginator
 
 
+class CappedCount(int):
+    """A count that stopped at the cap: compares and pages as cap + 1, reads as "10000+"."""
+
+    def __str__(self):
+        return f"{int(self) - 1}+"
+
+
 class CappedCountPaginator(Paginator):
     """Counts at most STAFF_LIST_COUNT_CAP + 1 rows, so a list over a million rows never runs an
-    unbounded COUNT(*); past the cap the list says "cap+" and the last pages are not linked."""
+    unbounded COUNT(*); past the cap the count reads "cap+" wherever the admin shows it (the
+    pagination line, the search's "results", "Select all ...") and the last pages are not
+    linked."""
 
     @cached_property
     def count(self):
         cap = settings.STAFF_LIST_COUNT_CAP
-        return self.object_list.order_by()[: cap + 1].count()
+        counted = self.object_list.order_by()[: cap + 1].count()
+        return CappedCount(counted) if counted > cap else counted

@@ -8,8 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from backoffice.models import AuditEntry
-from tests.factories import make_image_bytes, make_object, make_tip
+from tests.factories import bulk_tips, make_image_bytes, make_object, make_tip
 from tests.personas import login_verified
+from tips import admin as tips_admin
 from tips import selectors, services
 from tips.models import Tip, TipEvent
 
@@ -142,7 +143,8 @@ def test_views_changes_exports_and_reveals_are_audited(client, investigator_with
         reverse("admin:tips_tip_changelist"),
         {"action": "export_csv", "_selected_action": [tip.pk], "index": 0},
     )
-    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert export.streaming
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert rows[0][-1] == "contact" and rows[1][-1] == "signal: +31 6 1234"
     actions = set(
         AuditEntry.objects.filter(actor=investigator_with_contact).values_list("action", flat=True)
@@ -159,9 +161,32 @@ def test_an_export_without_the_permission_has_no_contact_details(investigator_cl
         reverse("admin:tips_tip_changelist"),
         {"action": "export_csv", "_selected_action": [tip.pk], "index": 0},
     )
-    body = export.content.decode()
+    body = b"".join(export.streaming_content).decode()
     assert export.status_code == 200 and "secret@example.org" not in body
     assert "contact" not in body.splitlines()[0]
+
+
+@pytest.mark.django_db
+def test_a_large_export_streams_every_tip_and_audits_a_summary(
+    investigator_client, investigator, monkeypatch
+):
+    monkeypatch.setattr(tips_admin, "EXPORT_AUDIT_IDS", 5)
+    obj = make_object()
+    tips = bulk_tips(obj, [f"Tip {i} about a shop" for i in range(12)])
+    make_tip(body="On another object")
+    export = investigator_client.post(
+        reverse("admin:tips_tip_changelist") + f"?trace_object__id__exact={obj.pk}",
+        {"action": "export_csv", "select_across": "1", "index": 0,
+         "_selected_action": [tips[0].pk]},
+    )  # fmt: skip
+    assert export.status_code == 200 and export.streaming
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert sorted(int(row[0]) for row in rows[1:]) == sorted(t.pk for t in tips)
+    entry = AuditEntry.objects.filter(actor=investigator, action="export").get()
+    ids = sorted(t.pk for t in tips)
+    assert entry.detail["count"] == 12 and "ids" not in entry.detail
+    assert (entry.detail["first"], entry.detail["last"]) == (ids[0], ids[-1])
+    assert entry.detail["query"] == {"trace_object__id__exact": str(obj.pk)}
 
 
 @pytest.mark.django_db
