@@ -7,6 +7,7 @@ cache. Nothing relies on signals: a write that bypasses the services is not a pu
 """
 
 import hashlib
+import threading
 import time
 from datetime import UTC, datetime
 from functools import wraps
@@ -166,15 +167,18 @@ def cached_response(request) -> HttpResponse | None:
     if not language:
         return None
     key = _page_key(request, language)
-    # One round trip for the version, the stamp and the page.
-    found = cache.get_many([_key(PAGES), STAMP_KEY, key])
-    request._public_stamp = publication_stamp(found)
-    stored = found.get(key)
+    # One small round trip for the version and the stamp, which name the current ETag.
+    request._public_stamp = publication_stamp()
+    etag = quote_etag(_page_etag(request, language))
+    stored = _local_get(key, etag)
     if stored is None:
-        return None
+        stored = cache.get(key)
+        if stored is None:
+            return None
+        if stored[1].get("ETag") != etag:
+            return None  # rendered under an older version or stamp
+        _local_put(key, stored)
     content, headers = stored
-    if headers.get("ETag") != quote_etag(_page_etag(request, language)):
-        return None  # rendered under an older version or stamp
     response = HttpResponse(content, headers=headers)
     last_modified = response.get("Last-Modified")
     return get_conditional_response(
@@ -203,6 +207,34 @@ def store_response(request, response) -> None:
         return
     headers = {k: v for k, v in response.items() if k.lower() not in _NOT_STORED}
     cache.set(key, (response.content, headers), settings.PUBLIC_PAGE_CACHE_SECONDS)
+    _local_put(key, (response.content, headers))
+
+
+# A copy of the most recently served pages in this process, so a hit does not carry the page
+# (30 KB for the gallery) from the shared cache and unpickle it each time. An entry is used only
+# when its ETag is the current one, read from the shared cache on every request, so it is never
+# staler than the shared entry: a change on any node is a miss here too.
+# It also expires like the shared entry (PUBLIC_PAGE_CACHE_SECONDS after it was stored here).
+_LOCAL_PAGES: dict[str, tuple[bytes, dict, float]] = {}
+_LOCAL_LOCK = threading.Lock()
+
+
+def _local_get(key: str, etag: str) -> tuple[bytes, dict] | None:
+    stored = _LOCAL_PAGES.get(key)
+    if stored is None or stored[1].get("ETag") != etag or stored[2] <= time.monotonic():
+        return None
+    return stored[0], stored[1]
+
+
+def _local_put(key: str, stored: tuple[bytes, dict]) -> None:
+    if settings.PUBLIC_PAGE_LOCAL_ENTRIES <= 0:
+        return
+    expires = time.monotonic() + settings.PUBLIC_PAGE_CACHE_SECONDS
+    with _LOCAL_LOCK:
+        _LOCAL_PAGES.pop(key, None)
+        _LOCAL_PAGES[key] = (*stored, expires)
+        while len(_LOCAL_PAGES) > settings.PUBLIC_PAGE_LOCAL_ENTRIES:
+            del _LOCAL_PAGES[next(iter(_LOCAL_PAGES))]  # the oldest stored
 
 
 class PublicPageCacheMiddleware:
@@ -210,7 +242,8 @@ class PublicPageCacheMiddleware:
 
     Placed after the security-header middleware, so a page from the cache gets every security
     header and the request id like any other response. Its own cost per hit: the publication
-    stamp and the page, in one cache round trip.
+    stamp in one small cache round trip, and the page from this process's copy of the
+    most recent pages (or one more round trip).
     """
 
     def __init__(self, get_response):

@@ -74,9 +74,13 @@ def _english_outside_requests():
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
+    from objects import cache as page_cache
+
     cache.clear()
+    page_cache._LOCAL_PAGES.clear()
     yield
     cache.clear()
+    page_cache._LOCAL_PAGES.clear()
 
 
 @pytest.fixture

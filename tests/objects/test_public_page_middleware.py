@@ -230,3 +230,48 @@ def test_a_cached_page_costs_one_cache_round_trip(client, monkeypatch):
     monkeypatch.setattr(page_cache, "cache", counting)
     assert client.get(GALLERY).status_code == 200
     assert counting.calls == ["get_many"]
+
+
+@pytest.mark.django_db
+def test_a_page_in_this_process_is_served_without_fetching_it_again(client, monkeypatch):
+    make_object()
+    client.get(GALLERY)
+    counting = _CountingCache(page_cache.cache)
+    monkeypatch.setattr(page_cache, "cache", counting)
+    first = client.get(GALLERY)
+    assert first.status_code == 200 and counting.calls == ["get_many"]
+    # Emptied in this process only (another node): fetched from the shared cache once.
+    page_cache._LOCAL_PAGES.clear()
+    counting.calls.clear()
+    again = client.get(GALLERY)
+    assert counting.calls == ["get_many", "get"]
+    assert again.content == first.content
+
+
+@pytest.mark.django_db
+def test_the_copy_in_this_process_is_not_used_after_a_change(client):
+    obj = make_object()
+    client.get(GALLERY)
+    assert page_cache._LOCAL_PAGES, "the rendered page is kept in this process"
+    obj.title = "A changed title"
+    services.object_save(obj=obj)
+    assert "A changed title" in client.get(GALLERY).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_copy_in_this_process_expires_like_the_shared_one(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    make_object()
+    client.get(GALLERY)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(GALLERY).status_code == 200
+    assert queries.captured_queries, "rendered again, not served from either copy"
+
+
+@pytest.mark.django_db
+def test_the_copy_in_this_process_is_bounded(client, settings):
+    settings.PUBLIC_PAGE_LOCAL_ENTRIES = 2
+    make_object()
+    for url in (GALLERY, GALLERY + "?page=1", "/de/", "/fr/"):
+        client.get(url)
+    assert len(page_cache._LOCAL_PAGES) == 2
