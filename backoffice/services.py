@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -27,6 +28,11 @@ SETUP_SESSION_KEY = "backoffice_setup_link"
 
 def setup_link_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def setup_link_url(token: str, base_url: str) -> str:
+    """The full setup link for a token, on the site at `base_url` (management commands)."""
+    return base_url.rstrip("/") + reverse("backoffice:setup", args=[token])
 
 
 @transaction.atomic

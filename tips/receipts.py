@@ -36,12 +36,16 @@ def normalise(code: str) -> str | None:
     return raw if SHAPE.match(raw) else None
 
 
-def code_hash(code: str) -> str:
-    """The stored form of a code. Raises ValueError for something that is not a code."""
+def _canonical(code: str) -> str:
     raw = normalise(code)
     if raw is None:
         raise ValueError("not a receipt code")
-    return keyed_hash(raw, key=settings.RECEIPT_KEY)
+    return raw
+
+
+def code_hash(code: str) -> str:
+    """The stored form of a code. Raises ValueError for something that is not a code."""
+    return keyed_hash(_canonical(code), key=settings.RECEIPT_KEY)
 
 
 def code_hashes(code: str) -> list[str]:
@@ -49,8 +53,6 @@ def code_hashes(code: str) -> list[str]:
 
     Raises ValueError for something that is not a code.
     """
-    raw = normalise(code)
-    if raw is None:
-        raise ValueError("not a receipt code")
+    raw = _canonical(code)
     keys = [settings.RECEIPT_KEY, *settings.RECEIPT_KEY_FALLBACKS]
     return [keyed_hash(raw, key=key) for key in keys]

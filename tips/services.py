@@ -130,14 +130,11 @@ def tip_follow_up(*, code: str) -> FollowUp:
     A code still stored under a fallback receipt key (a key rotation in progress) is found too and
     moved to the current key, one more query once per tip.
     """
-    current, *fallbacks = receipts.code_hashes(code)
-    if fallbacks:
-        tip = Tip.objects.filter(receipt_hash__in=[current, *fallbacks]).first()
-        if tip is not None and tip.receipt_hash != current:
-            Tip.objects.filter(pk=tip.pk).update(receipt_hash=current)
-            tip.receipt_hash = current
-    else:
-        tip = Tip.objects.filter(receipt_hash=current).first()
+    hashes = receipts.code_hashes(code)
+    tip = Tip.objects.filter(receipt_hash__in=hashes).first()
+    if tip is not None and tip.receipt_hash != hashes[0]:
+        Tip.objects.filter(pk=tip.pk).update(receipt_hash=hashes[0])
+        tip.receipt_hash = hashes[0]
     messages = list(TipMessage.objects.filter(tip_id=tip.pk if tip else -1))
     if tip is None:
         return FollowUp(tip=None, state="received", thread=[])
@@ -352,6 +349,11 @@ def can_receive_questions(tip: Tip) -> bool:
     return PUBLIC_STATE[tip.status] != "closed"
 
 
+def _pks(tips):
+    """The ids of a queryset (as a subquery) or of a list of tips."""
+    return tips.values("pk") if hasattr(tips, "values") else [t.pk for t in tips]
+
+
 @dataclass(frozen=True)
 class BulkResult:
     done: int
@@ -368,7 +370,7 @@ def tip_question_many(*, tips, user: AbstractBaseUser, body: str) -> BulkResult:
     """
     from backoffice.audit import audit_record_many
 
-    ids = tips.values("pk") if hasattr(tips, "values") else [t.pk for t in tips]
+    ids = _pks(tips)
     locked = list(Tip.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     asked = [t for t in locked if can_receive_questions(t)]
     now = timezone.now()
@@ -408,7 +410,7 @@ def tip_tags_change(*, tips, tag: Tag, user: AbstractBaseUser, add: bool) -> Bul
     from backoffice.audit import audit_record_many
 
     Through = Tip.tags.through
-    ids = tips.values("pk") if hasattr(tips, "values") else [t.pk for t in tips]
+    ids = _pks(tips)
     chosen = list(Tip.objects.filter(pk__in=ids).order_by("pk"))
     tagged = set(
         Through.objects.filter(tag=tag, tip_id__in=[t.pk for t in chosen]).values_list(

@@ -4,11 +4,10 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
 
 from backoffice.audit import Action, audit_record
 from backoffice.roles import CONTACT_PERMISSION, ROLE_NAMES
-from backoffice.services import staff_setup_link_issue
+from backoffice.services import setup_link_url, staff_setup_link_issue
 
 
 class Command(BaseCommand):
@@ -52,7 +51,7 @@ class Command(BaseCommand):
                 role=role, contact_access=contact_access,
             )  # fmt: skip
             token = staff_setup_link_issue(user=user, actor_name="create_staff")
-        link = base_url.rstrip("/") + reverse("backoffice:setup", args=[token])
+        link = setup_link_url(token, base_url)
         hours = settings.STAFF_SETUP_LINK_SECONDS // 3600
         self.stdout.write(
             f"Created {email} ({ROLE_NAMES[role]}). One-time setup link, valid {hours} h:\n"

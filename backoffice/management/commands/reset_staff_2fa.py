@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.urls import reverse
 
-from backoffice.services import staff_second_factor_reset, staff_setup_link_issue
+from backoffice.services import (
+    setup_link_url,
+    staff_second_factor_reset,
+    staff_setup_link_issue,
+)
 
 
 class Command(BaseCommand):
@@ -37,7 +40,7 @@ class Command(BaseCommand):
             done = (
                 "Second factor and recovery codes deleted, password disabled, every session ended."
             )
-        link = base_url.rstrip("/") + reverse("backoffice:setup", args=[token])
+        link = setup_link_url(token, base_url)
         hours = settings.STAFF_SETUP_LINK_SECONDS // 3600
         self.stdout.write(
             f"{email}: {done} One-time setup link, valid {hours} h (any earlier link no longer "
