@@ -7,6 +7,7 @@ cache. Nothing relies on signals: a write that bypasses the services is not a pu
 """
 
 import hashlib
+import logging
 import threading
 import time
 from datetime import UTC, datetime
@@ -21,6 +22,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe, quote_etag
 from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.http import condition
+
+log = logging.getLogger(__name__)
 
 PAGES = "pages"
 STATS = "stats"
@@ -97,13 +100,23 @@ def publication_stamp(found: dict | None = None) -> tuple[int, datetime | None]:
 
 
 def _stamp(request):
-    """The publication stamp for this request, computed once."""
+    """The publication stamp for this request, computed once; None if the cache is unreachable.
+
+    Without the shared cache there is no version to name a page by: pages are then rendered
+    for every request, with no ETag and nothing stored, rather than not at all.
+    """
     if not hasattr(request, "_public_stamp"):
-        request._public_stamp = publication_stamp()
+        try:
+            request._public_stamp = publication_stamp()
+        except Exception:
+            log.warning("public pages: cache unreachable, pages rendered without caching")
+            request._public_stamp = None
     return request._public_stamp
 
 
-def _page_etag(request, language: str) -> str:
+def _page_etag(request, language: str) -> str | None:
+    if _stamp(request) is None:
+        return None
     pages, latest = _stamp(request)
     # Host and scheme too: the page holds absolute URLs (hreflang, Open Graph, share links).
     raw = f"{pages}|{latest}|{language}|{request.scheme}://{request.get_host()}"
@@ -116,6 +129,8 @@ def _etag(request, *args, **kwargs):
 
 
 def _last_modified(request, *args, **kwargs):
+    if _stamp(request) is None:
+        return None
     pages, latest = _stamp(request)
     changed = datetime.fromtimestamp(pages / 1e9, tz=UTC)
     return max(changed, latest) if latest else changed
@@ -150,7 +165,7 @@ def cached_page(view):
     @wraps(view)
     def marked(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
+        if response.status_code == 200 and not response.streaming and _stamp(request):
             response.public_page_key = _page_key(request, get_language())
         return response
 
@@ -168,11 +183,16 @@ def cached_response(request) -> HttpResponse | None:
         return None
     key = _page_key(request, language)
     # One small round trip for the version and the stamp, which name the current ETag.
-    request._public_stamp = publication_stamp()
+    if _stamp(request) is None:
+        return None
     etag = quote_etag(_page_etag(request, language))
     stored = _local_get(key, etag)
     if stored is None:
-        stored = cache.get(key)
+        try:
+            stored = cache.get(key)
+        except Exception:
+            log.warning("public pages: cache unreachable, page rendered")
+            return None
         if stored is None:
             return None
         if stored[1].get("ETag") != etag:
@@ -206,35 +226,71 @@ def store_response(request, response) -> None:
     ):
         return
     headers = {k: v for k, v in response.items() if k.lower() not in _NOT_STORED}
-    cache.set(key, (response.content, headers), settings.PUBLIC_PAGE_CACHE_SECONDS)
+    try:
+        cache.set(key, (response.content, headers), settings.PUBLIC_PAGE_CACHE_SECONDS)
+    except Exception:
+        log.warning("public pages: cache unreachable, page not stored")
+        return
     _local_put(key, (response.content, headers))
 
 
-# A copy of the most recently served pages in this process, so a hit does not carry the page
-# (30 KB for the gallery) from the shared cache and unpickle it each time. An entry is used only
-# when its ETag is the current one, read from the shared cache on every request, so it is never
-# staler than the shared entry: a change on any node is a miss here too.
-# It also expires like the shared entry (PUBLIC_PAGE_CACHE_SECONDS after it was stored here).
-_LOCAL_PAGES: dict[str, tuple[bytes, dict, float]] = {}
-_LOCAL_LOCK = threading.Lock()
+class LocalCopies:
+    """A bounded per-process copy of recently used values, each valid only under its stamp.
+
+    An entry is returned only for the stamp it was stored with (an ETag, a publication stamp),
+    which the caller reads from the shared cache on every request, so a copy is never staler
+    than the shared data: a change on any node is a miss here too. Entries also expire
+    PUBLIC_PAGE_CACHE_SECONDS after they were stored, and past PUBLIC_PAGE_LOCAL_ENTRIES the
+    oldest stored goes first. Safe for gunicorn's threads (a lock around every change).
+    """
+
+    _all: "list[LocalCopies]" = []
+
+    def __init__(self):
+        self._entries: dict = {}
+        self._lock = threading.Lock()
+        LocalCopies._all.append(self)
+
+    def get(self, key, stamp):
+        stored = self._entries.get(key)
+        if stored is None or stored[0] != stamp or stored[2] <= time.monotonic():
+            return None
+        return stored[1]
+
+    def put(self, key, stamp, value) -> None:
+        if settings.PUBLIC_PAGE_LOCAL_ENTRIES <= 0:
+            return
+        expires = time.monotonic() + settings.PUBLIC_PAGE_CACHE_SECONDS
+        with self._lock:
+            self._entries.pop(key, None)
+            self._entries[key] = (stamp, value, expires)
+            while len(self._entries) > settings.PUBLIC_PAGE_LOCAL_ENTRIES:
+                del self._entries[next(iter(self._entries))]  # the oldest stored
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @classmethod
+    def clear_all(cls) -> None:
+        for copies in cls._all:
+            copies.clear()
+
+
+# The most recently served pages, so a hit does not carry the page (30 KB for the gallery)
+# from the shared cache and unpickle it each time; used only under the current ETag.
+_LOCAL_PAGES = LocalCopies()
 
 
 def _local_get(key: str, etag: str) -> tuple[bytes, dict] | None:
-    stored = _LOCAL_PAGES.get(key)
-    if stored is None or stored[1].get("ETag") != etag or stored[2] <= time.monotonic():
-        return None
-    return stored[0], stored[1]
+    return _LOCAL_PAGES.get(key, etag)
 
 
 def _local_put(key: str, stored: tuple[bytes, dict]) -> None:
-    if settings.PUBLIC_PAGE_LOCAL_ENTRIES <= 0:
-        return
-    expires = time.monotonic() + settings.PUBLIC_PAGE_CACHE_SECONDS
-    with _LOCAL_LOCK:
-        _LOCAL_PAGES.pop(key, None)
-        _LOCAL_PAGES[key] = (*stored, expires)
-        while len(_LOCAL_PAGES) > settings.PUBLIC_PAGE_LOCAL_ENTRIES:
-            del _LOCAL_PAGES[next(iter(_LOCAL_PAGES))]  # the oldest stored
+    _LOCAL_PAGES.put(key, stored[1].get("ETag"), stored)
 
 
 class PublicPageCacheMiddleware:
@@ -261,9 +317,16 @@ class PublicPageCacheMiddleware:
 
 def cached_value(name: str, namespace: str, compute):
     """A computed value cached under the namespace's current version (e.g. the statistics)."""
-    key = f"public:value:{name}:{version(namespace)}"
-    value = cache.get(key)
+    try:
+        key = f"public:value:{name}:{version(namespace)}"
+        value = cache.get(key)
+    except Exception:
+        log.warning("public value %s: cache unreachable, computed", name)
+        return compute()
     if value is None:
         value = compute()
-        cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        try:
+            cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        except Exception:
+            log.warning("public value %s: cache unreachable, not stored", name)
     return value

@@ -77,10 +77,22 @@ def _clean_cache():
     from objects import cache as page_cache
 
     cache.clear()
-    page_cache._LOCAL_PAGES.clear()
+    page_cache.LocalCopies.clear_all()
     yield
     cache.clear()
-    page_cache._LOCAL_PAGES.clear()
+    page_cache.LocalCopies.clear_all()
+
+
+@pytest.fixture
+def dead_cache(settings):
+    """The shared cache unreachable: nothing listens on port 1, so every call fails at once."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "traceobject.redis_cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
 
 
 @pytest.fixture

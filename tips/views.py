@@ -9,44 +9,31 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from objects.i18n import localise
 from objects.models import TraceObject, format_reference
-from objects.views import ObjectWithdrawn, published_or_gone
-from tips import receipts, services, spam
+from tips import pages, receipts, services, spam
 from tips.forms import AnswerForm, FollowUpForm, TipForm
 from tips.limits import over_limit
 
 log = logging.getLogger(__name__)
 
 
-def _tip_object(number: int) -> TraceObject:
-    """The object a tip is about; a withdrawn one comes back as a stub so it can be refused."""
-    try:
-        obj = published_or_gone(number)
-    except ObjectWithdrawn:
-        return TraceObject(number=number, status=TraceObject.Status.WITHDRAWN)
-    # Loaded here, inside the view's error handling, not lazily by the template: the 503 page
-    # that keeps the person's text must render without the database (obj.primary_image and the
-    # translated texts both read it).
-    obj.primary_images = list(obj.images.filter(is_primary=True)[:1])
-    localise([obj])  # the object's title and question in the page's language
-    return obj
+def _render_form(request, number, obj, form, *, status=200, problem=None, stamp=None):
+    """The tip form; `problem` names the banner shown above it when something went wrong.
 
-
-def _render_form(request, number, obj, form, *, status=200, problem=None):
-    """The tip form; `problem` names the banner shown above it when something went wrong."""
-    if form.is_bound:
-        # A fresh token: the old one may be expired, and a new attempt is a new form.
-        form.data = form.data.copy()
-        form.data["started"] = spam.issue_token(number)
+    Every form gets a fresh one-time token: an old one may be expired, and a new attempt is a
+    new form. The empty form is the same page for everyone but for its two tokens, so it is
+    rendered once per process and stamp (tips.pages).
+    """
     context = {
         "obj": obj,
         "reference": format_reference(number),
@@ -54,15 +41,22 @@ def _render_form(request, number, obj, form, *, status=200, problem=None):
         "problem": problem,
         "photo_dropped": form.is_bound and bool(request.FILES.get("photo")),
     }
-    return render(request, "tips/form.html", context, status=status)
+    fill = {"started": spam.issue_token(number), "csrf_token": get_token(request)}
+    if form.is_bound or problem:
+        html = render_to_string("tips/form.html", {**context, **fill}, request)
+    else:
+        html = pages.render_filled(request, "tips/form.html", context, fill, stamp=stamp)
+    return HttpResponse(html, status=status)
 
 
 def _closed(request, obj, typed=""):
     return render(request, "tips/closed.html", {"obj": obj, "typed": typed}, status=410)
 
 
-def _receipt(request, code, obj):
-    response = render(request, "tips/receipt.html", {"code": code, "obj": obj})
+def _receipt(request, code, obj, stamp):
+    context, fill = {"obj": obj}, {"code": code}
+    html = pages.render_filled(request, "tips/receipt.html", context, fill, stamp=stamp)
+    response = HttpResponse(html)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -71,17 +65,17 @@ def _receipt(request, code, obj):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def tip_form(request, number: int):
+    stamp = pages.current_stamp()
     if request.method != "POST":
-        obj = _tip_object(number)
+        obj = pages.tip_object(number, stamp)
         if obj.status != TraceObject.Status.PUBLISHED:
             return _closed(request, obj)
-        form = TipForm(initial={"started": spam.issue_token(number)})
-        return _render_form(request, number, obj, form)
+        return _render_form(request, number, obj, TipForm(), stamp=stamp)
 
     form = TipForm(request.POST, request.FILES)
     obj = None
     try:
-        obj = _tip_object(number)
+        obj = pages.tip_object(number, stamp)
         if obj.status != TraceObject.Status.PUBLISHED:
             return _closed(request, obj, request.POST.get("body", ""))
         if over_limit(
@@ -100,7 +94,7 @@ def tip_form(request, number: int):
             )
         if check.verdict is spam.Verdict.TOO_FAST or request.POST.get("website"):
             # A bot: it sees a receipt like anyone else's, and nothing is stored.
-            return _receipt(request, receipts.new_code(), obj)
+            return _receipt(request, receipts.new_code(), obj, stamp)
         if not form.is_valid():
             return _render_form(request, number, obj, form, status=400, problem="invalid")
         data = form.cleaned_data
@@ -125,7 +119,7 @@ def tip_form(request, number: int):
         return _render_form(
             request, number, obj, TipForm(request.POST), status=503, problem="unavailable"
         )
-    return _receipt(request, receipt.code, obj)
+    return _receipt(request, receipt.code, obj, stamp)
 
 
 def _follow_up_page(
@@ -211,7 +205,7 @@ def csrf_failure(request, reason=""):
     if match and match.view_name == "tips:form" and request.method == "POST":
         number = match.kwargs["number"]
         try:
-            obj = _tip_object(number)
+            obj = pages.tip_object(number, pages.current_stamp())
         except (Http404, DatabaseError):
             obj = None
         return _render_form(
