@@ -315,8 +315,9 @@ class PublicPageCacheMiddleware:
         return response
 
 
-def cached_value(name: str, namespace: str, compute):
-    """A computed value cached under the namespace's current version (e.g. the statistics)."""
+def cached_value(name: str, namespace: str, compute, timeout: int | None = None):
+    """A computed value cached under the namespace's current version (e.g. the statistics),
+    for `timeout` seconds (PUBLIC_PAGE_CACHE_SECONDS if None)."""
     try:
         key = f"public:value:{name}:{version(namespace)}"
         value = cache.get(key)
@@ -326,7 +327,8 @@ def cached_value(name: str, namespace: str, compute):
     if value is None:
         value = compute()
         try:
-            cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            seconds = settings.PUBLIC_PAGE_CACHE_SECONDS if timeout is None else timeout
+            cache.set(key, value, seconds)
         except Exception:
             log.warning("public value %s: cache unreachable, not stored", name)
     return value

@@ -1,6 +1,14 @@
-"""The public results: counted from the data, cached until a service changes objects or tips."""
+"""The public results: counted from the data, cached until a service changes objects or tips.
+
+A new tip does not make them stale: on a busy day a recount (every tip in the table) after each
+tip would cost more than all the tips. "Tips received" is at most PUBLIC_STATS_SECONDS old;
+every other change (a tip marked spam or purged, an object published or identified) shows at
+once.
+"""
 
 from dataclasses import dataclass
+
+from django.conf import settings
 
 from objects import cache
 from objects.models import TraceObject
@@ -31,4 +39,4 @@ def _count() -> Results:
 
 
 def public_results() -> Results:
-    return cache.cached_value("results", cache.STATS, _count)
+    return cache.cached_value("results", cache.STATS, _count, timeout=settings.PUBLIC_STATS_SECONDS)

@@ -1,6 +1,5 @@
 """Writes and reads of tips. Views call these; the receipt is shown only after commit."""
 
-import logging
 import secrets
 from dataclasses import dataclass
 
@@ -15,8 +14,6 @@ from objects.models import TraceObject, private_storage
 from objects.services import object_save
 from tips import crypto, receipts
 from tips.models import Tag, Tip, TipEvent, TipMessage
-
-log = logging.getLogger(__name__)
 
 
 class TipsClosed(Exception):
@@ -90,12 +87,8 @@ def tip_create(
         if photo_name:
             private_storage().delete(photo_name)
         raise
-    # The public results page counts tips received. The tip is stored: a cache outage must not
-    # turn its receipt into an error page (the figures simply update later).
-    try:
-        cache.bump(cache.STATS)
-    except Exception:
-        log.warning("tip stored; the statistics version could not be bumped (cache unreachable)")
+    # No cache.bump(STATS): the public count of tips received follows within
+    # PUBLIC_STATS_SECONDS (objects/stats.py), and nothing after the commit may fail a receipt.
     return Receipt(tip=tip, code=code)
 
 

@@ -421,6 +421,8 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60, minimum=0)
 # Seconds the app keeps a rendered gallery or object page (and the public statistics) in the
 # cache. Any change to an object, a translation or a category makes them stale at once anyway.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 3600, minimum=0)
+# How old the public count of tips received may be (a new tip does not force a recount).
+PUBLIC_STATS_SECONDS = env_int("PUBLIC_STATS_SECONDS", 60, minimum=1)
 # Each process also keeps its most recently served pages (about 30 KB each), checked against the
 # shared cache's current version on every request; 0 turns that copy off.
 PUBLIC_PAGE_LOCAL_ENTRIES = env_int("PUBLIC_PAGE_LOCAL_ENTRIES", 256, minimum=0)
