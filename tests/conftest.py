@@ -84,6 +84,26 @@ def _clean_cache():
 
 
 @pytest.fixture
+def redis_sent(monkeypatch):
+    """What this process sends to Redis from now on: one entry per round trip, as bytes.
+
+    A command is one write to the socket and so is a whole pipeline, so len() is the number of
+    round trips. Counted in this process, so other users of the same Redis server do not matter.
+    """
+    from redis.connection import AbstractConnection
+
+    sent = []
+    send = AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(command if isinstance(command, bytes) else b"".join(command))
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    return sent
+
+
+@pytest.fixture
 def category(db):
     return make_category()
 
