@@ -75,12 +75,15 @@ def _english_outside_requests():
 @pytest.fixture(autouse=True)
 def _clean_cache():
     from objects import cache as page_cache
+    from tips import limits
 
     cache.clear()
     page_cache._LOCAL_PAGES.clear()
+    limits._secret_copy = None
     yield
     cache.clear()
     page_cache._LOCAL_PAGES.clear()
+    limits._secret_copy = None
 
 
 @pytest.fixture
