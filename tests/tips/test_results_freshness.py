@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
+from objects import cache
 from objects.stats import public_results
 from tests.factories import make_object, make_tip
 from tips import services
@@ -30,4 +32,34 @@ def test_a_purge_updates_the_cached_results(investigator, settings):
     assert public_results().tips_received == 2  # not useful still counts as received
     later = timezone.now() + timedelta(days=settings.PURGE_REJECTED_TIPS_DAYS + 1)
     assert services.tip_purge(now=later).deleted_tips == 1
+    assert public_results().tips_received == 1
+
+
+def _stats_bumps(redis_sent) -> int:
+    return sum(b"MSET" in sent and b"public:version:stats" in sent for sent in redis_sent)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_tip_outside_a_transaction_bumps_the_stats_in_one_round_trip(redis_sent):
+    obj = make_object()
+    assert public_results().tips_received == 0  # now cached
+    redis_sent.clear()
+    make_tip(obj)
+    assert _stats_bumps(redis_sent) == 1
+    assert public_results().tips_received == 1
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_tip_inside_a_transaction_bumps_the_stats_again_on_commit(redis_sent):
+    obj = make_object()
+    assert public_results().tips_received == 0  # now cached
+    redis_sent.clear()
+    with transaction.atomic():
+        make_tip(obj)
+        assert _stats_bumps(redis_sent) == 1
+        bumped = cache.version(cache.STATS)
+    assert _stats_bumps(redis_sent) == 2
+    assert cache.version(cache.STATS) > bumped
     assert public_results().tips_received == 1
