@@ -53,11 +53,13 @@ def bump(*names: str) -> None:
 
     The second bump closes the gap in which another request could render the old rows under the
     new version and cache them; the first makes the change visible at once to this request and
-    to code running outside a transaction.
+    to code running outside a transaction. Outside a transaction the change is already
+    committed, so there is no gap and one bump (one round trip) does.
     """
     names = names or (PAGES, STATS)
     _bump_now(*names)
-    transaction.on_commit(lambda: _bump_now(*names))
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump_now(*names))
 
 
 # The publication stamp: (pages version, newest publication time, next scheduled publication).

@@ -75,12 +75,15 @@ def _english_outside_requests():
 @pytest.fixture(autouse=True)
 def _clean_cache():
     from objects import cache as page_cache
+    from tips import limits
 
     cache.clear()
     page_cache.LocalCopies.clear_all()
+    limits._secret_copy = None
     yield
     cache.clear()
     page_cache.LocalCopies.clear_all()
+    limits._secret_copy = None
 
 
 @pytest.fixture
@@ -93,6 +96,26 @@ def dead_cache(settings):
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
     }
+
+
+@pytest.fixture
+def redis_sent(monkeypatch):
+    """What this process sends to Redis from now on: one entry per round trip, as bytes.
+
+    A command is one write to the socket and so is a whole pipeline, so len() is the number of
+    round trips. Counted in this process, so other users of the same Redis server do not matter.
+    """
+    from redis.connection import AbstractConnection
+
+    sent = []
+    send = AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(command if isinstance(command, bytes) else b"".join(command))
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    return sent
 
 
 @pytest.fixture

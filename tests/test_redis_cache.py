@@ -1,4 +1,4 @@
-"""traceobject.redis_cache: Django's Redis backend with one client per connection pool."""
+"""traceobject.redis_cache: Django's Redis backend, one client per pool, incr in one round trip."""
 
 import threading
 
@@ -33,3 +33,39 @@ def test_the_shared_client_works_from_many_threads():
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_incr_adds_to_a_key_set_by_add_and_keeps_its_expiry():
+    assert cache.add("redis-cache-test:count", 1, 300)
+    assert cache.incr("redis-cache-test:count") == 2
+    assert cache.incr("redis-cache-test:count", 5) == 7
+    assert cache.decr("redis-cache-test:count", 3) == 4
+    assert cache.get("redis-cache-test:count") == 4
+    key = cache.make_key("redis-cache-test:count")
+    assert 290 < cache._cache.get_client().ttl(key) <= 300
+
+
+def test_incr_of_a_missing_key_raises_and_creates_nothing():
+    key = cache.make_key("redis-cache-test:missing")
+    with pytest.raises(ValueError) as raised:
+        cache.incr("redis-cache-test:missing")
+    assert str(raised.value) == f"Key '{key}' not found."  # Django's own message
+    assert not cache._cache.get_client().exists(key)
+
+
+def test_incr_keeps_the_key_version_apart():
+    cache.set("redis-cache-test:versioned", 10, 300, version=2)
+    with pytest.raises(ValueError):
+        cache.incr("redis-cache-test:versioned")
+    assert cache.incr("redis-cache-test:versioned", version=2) == 11
+
+
+def test_incr_is_one_round_trip(redis_sent):
+    cache.add("redis-cache-test:count", 1, 300)
+    cache.incr("redis-cache-test:count")  # the first may also load the script into Redis
+    redis_sent.clear()
+    assert cache.incr("redis-cache-test:count") == 3
+    assert len(redis_sent) == 1
+    with pytest.raises(ValueError):
+        cache.incr("redis-cache-test:missing")
+    assert len(redis_sent) == 2

@@ -1,9 +1,10 @@
 """Rate limits that never learn who a client is.
 
 The per-client key is HMAC-SHA256 of the client address with a random secret that exists only in
-the cache (Redis in production, shared by all nodes) and is replaced every day. The address itself
-is never stored; yesterday's keys cannot be recomputed once yesterday's secret has expired, and
-hashing candidate addresses without the secret gets nowhere.
+the cache (Redis in production, shared by all nodes; each process copies it for a minute at a
+time) and is replaced every day. The address itself is never stored; yesterday's keys cannot be
+recomputed once yesterday's secret has expired, and hashing candidate addresses without the
+secret gets nowhere.
 """
 
 import hashlib
@@ -12,6 +13,7 @@ import ipaddress
 import logging
 import secrets
 from datetime import UTC, datetime
+from time import monotonic
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,6 +25,10 @@ log = logging.getLogger(__name__)
 _SECRET_TTL = 26 * 3600
 # Used only while the cache is unreachable: limits are then per process, never stored.
 _FALLBACK_SECRET = secrets.token_hex(32)
+# How long this process uses its copy of the day's secret before reading the cache again.
+_SECRET_COPY_SECONDS = 60
+# (day key, secret, monotonic time until which it is used): replaced whole, never changed.
+_secret_copy: tuple[str, str, float] | None = None
 
 
 def client_address(request) -> str:
@@ -49,8 +55,22 @@ def client_address(request) -> str:
 
 
 def _daily_secret() -> str:
+    """Today's secret: this process's copy, read again from the cache at most once a minute.
+
+    The cache holds the one secret all nodes share; a copy saves a round trip on nearly every
+    rate-limited POST. It is kept 60 s, not the whole day, because a flushed or restarted Redis
+    makes the first node that asks create a new secret: a node still using the old one would key
+    the same client differently (and count it apart) until its copy runs out, so the nodes
+    agree again within a minute. The per-process fallback used while the cache is unreachable
+    is never kept: the next request asks the cache again.
+    """
+    global _secret_copy
     day = datetime.now(UTC).strftime("%Y-%m-%d")
     key = f"ratelimit-secret:{day}"
+    copy = _secret_copy
+    now = monotonic()
+    if copy is not None and copy[0] == key and now < copy[2]:
+        return copy[1]
     try:
         secret = cache.get(key)
         if secret is None:
@@ -59,7 +79,10 @@ def _daily_secret() -> str:
     except Exception:  # the cache being down must not stop a tip
         log.warning("rate-limit secret: cache unreachable, using a per-process secret")
         secret = None
-    return secret or _FALLBACK_SECRET
+    if not secret:
+        return _FALLBACK_SECRET
+    _secret_copy = (key, secret, now + _SECRET_COPY_SECONDS)
+    return secret
 
 
 def client_key(group: str, request) -> str:

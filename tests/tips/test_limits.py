@@ -118,3 +118,77 @@ def test_the_key_secret_rotates_with_the_day(rf, monkeypatch):
 
     monkeypatch.setattr(limits, "datetime", Tomorrow)
     assert client_key("g", request) != today
+
+
+def _later(monkeypatch, seconds):
+    from time import monotonic
+
+    from tips import limits
+
+    monkeypatch.setattr(limits, "monotonic", lambda: monotonic() + seconds)
+
+
+def _reads_the_secret(sent) -> bool:
+    return any(b"\r\nGET\r\n" in s and b"ratelimit-secret:" in s for s in sent)
+
+
+def _over_limit(rf):
+    from tips.limits import over_limit
+
+    request = rf.post("/", REMOTE_ADDR="198.51.100.23")
+    return over_limit(request, group="tip", per_client="100/h", overall="1000/h")
+
+
+@pytest.mark.redis
+def test_the_secret_is_read_from_the_cache_at_most_once_a_minute(rf, monkeypatch, redis_sent):
+    assert _over_limit(rf) is False
+    assert _reads_the_secret(redis_sent)
+    redis_sent.clear()
+    assert _over_limit(rf) is False
+    assert redis_sent  # the counts themselves
+    assert not any(b"ratelimit-secret:" in sent for sent in redis_sent)
+    _later(monkeypatch, 61)
+    assert _over_limit(rf) is False
+    assert _reads_the_secret(redis_sent)
+
+
+def test_after_a_flush_a_process_keeps_its_copy_of_the_secret_at_most_a_minute(rf, monkeypatch):
+    import hmac
+    from datetime import UTC, datetime
+
+    from django.core.cache import cache
+
+    request = rf.get("/", REMOTE_ADDR="198.51.100.23")
+    before = client_key("g", request)
+    # The cache was flushed and another node made the new secret.
+    cache.clear()
+    cache.set(f"ratelimit-secret:{datetime.now(UTC):%Y-%m-%d}", "the-new-secret", 3600)
+    assert client_key("g", request) == before
+    _later(monkeypatch, 61)
+    expected = hmac.new(b"the-new-secret", b"198.51.100.23", "sha256").hexdigest()
+    assert client_key("g", request) == expected
+
+
+def test_an_unreachable_cache_gives_the_process_secret_and_is_not_remembered(rf, monkeypatch):
+    import hmac
+
+    from django.core.cache import cache
+
+    from tips import limits
+
+    class Unreachable:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("cache down")
+
+        add = get
+
+    request = rf.get("/", REMOTE_ADDR="198.51.100.23")
+    monkeypatch.setattr(limits, "cache", Unreachable())
+    fallback = hmac.new(limits._FALLBACK_SECRET.encode(), b"198.51.100.23", "sha256")
+    assert client_key("g", request) == fallback.hexdigest()
+    monkeypatch.setattr(limits, "cache", cache)
+    # The cache is back: the shared secret at once, not a minute later.
+    key = f"ratelimit-secret:{limits.datetime.now(limits.UTC):%Y-%m-%d}"
+    assert cache.get(key) is None
+    back = client_key("g", request)
+    assert back == hmac.new(cache.get(key).encode(), b"198.51.100.23", "sha256").hexdigest()
