@@ -77,12 +77,16 @@ class SafeTextForm(forms.Form):
     def __init__(self, data=None, *args, **kwargs):
         self.unsafe = set()
         if data is not None:
-            data = data.copy()
-            for name in (*self.multiline_fields, *self.singleline_fields):
-                value = data.get(name)
-                if isinstance(value, str) and has_unsafe_characters(value):
-                    self.unsafe.add(name)
-                    data[name] = clean_text(value, multiline=name in self.multiline_fields)
+            names = (*self.multiline_fields, *self.singleline_fields)
+            self.unsafe = {
+                name
+                for name in names
+                if isinstance(data.get(name), str) and has_unsafe_characters(data.get(name))
+            }
+            if self.unsafe:  # copied only then: a QueryDict copy is a deep copy
+                data = data.copy()
+                for name in self.unsafe:
+                    data[name] = clean_text(data[name], multiline=name in self.multiline_fields)
         super().__init__(data, *args, **kwargs)
 
     def clean(self):
