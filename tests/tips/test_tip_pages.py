@@ -177,3 +177,14 @@ def test_an_unknown_object_is_a_404_and_is_not_kept(client):
     response = client.get(reverse("tips:form", args=[99999]))
     assert response.status_code == 404
     assert len(pages._OBJECTS) == 0
+
+
+@pytest.mark.django_db
+def test_with_the_cache_unreachable_a_tipster_can_still_follow_up(client, published, request):
+    response = client.post(form_url(published), tip_form_data(published))
+    code = CODE.search(response.content.decode()).group(1)
+    tip = Tip.objects.get(receipt_hash=receipts.code_hash(code))
+    request.getfixturevalue("dead_cache")
+    page = client.post(reverse("tips:follow_up"), {"code": code})
+    assert page.status_code == 200
+    assert page.context["result"].tip == tip
