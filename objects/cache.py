@@ -101,7 +101,7 @@ def publication_stamp(found: dict | None = None) -> tuple[int, datetime | None]:
     return pages, latest
 
 
-def _stamp(request):
+def request_stamp(request):
     """The publication stamp for this request, computed once; None if the cache is unreachable.
 
     Without the shared cache there is no version to name a page by: pages are then rendered
@@ -117,9 +117,10 @@ def _stamp(request):
 
 
 def _page_etag(request, language: str) -> str | None:
-    if _stamp(request) is None:
+    stamp = request_stamp(request)
+    if stamp is None:
         return None
-    pages, latest = _stamp(request)
+    pages, latest = stamp
     # Host and scheme too: the page holds absolute URLs (hreflang, Open Graph, share links).
     raw = f"{pages}|{latest}|{language}|{request.scheme}://{request.get_host()}"
     raw += request.get_full_path()
@@ -131,9 +132,10 @@ def _etag(request, *args, **kwargs):
 
 
 def _last_modified(request, *args, **kwargs):
-    if _stamp(request) is None:
+    stamp = request_stamp(request)
+    if stamp is None:
         return None
-    pages, latest = _stamp(request)
+    pages, latest = stamp
     changed = datetime.fromtimestamp(pages / 1e9, tz=UTC)
     return max(changed, latest) if latest else changed
 
@@ -167,7 +169,7 @@ def cached_page(view):
     @wraps(view)
     def marked(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and _stamp(request):
+        if response.status_code == 200 and not response.streaming and request_stamp(request):
             response.public_page_key = _page_key(request, get_language())
         return response
 
@@ -185,7 +187,7 @@ def cached_response(request) -> HttpResponse | None:
         return None
     key = _page_key(request, language)
     # One small round trip for the version and the stamp, which name the current ETag.
-    if _stamp(request) is None:
+    if request_stamp(request) is None:
         return None
     etag = quote_etag(_page_etag(request, language))
     stored = _local_get(key, etag)

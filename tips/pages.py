@@ -7,8 +7,9 @@ and loading the object were most of the CPU time of a tip. Now each process load
 and renders each page once, with a placeholder where each random string goes, and for each
 request puts the real strings in.
 
-Both are kept under the publication stamp (objects.cache), read from the shared cache on every
-request: any change to any object, on any node, makes them a miss. The stamp is read before the
+Both are kept under the publication stamp (objects.cache.request_stamp, read from the shared
+cache once per request, by the page-cache middleware for a GET): any change to any object, on
+any node, makes them a miss. The stamp is read before the
 database, so what is kept is never newer than the stamp it is kept under. If the cache cannot be
 reached, nothing is kept and everything is loaded and rendered as before.
 """
@@ -20,7 +21,7 @@ import secrets
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from objects.cache import LocalCopies, publication_stamp
+from objects.cache import LocalCopies
 from objects.i18n import localise
 from objects.models import TraceObject
 from objects.views import ObjectWithdrawn, published_or_gone
@@ -32,15 +33,6 @@ _PLAIN = re.compile(r"[A-Za-z0-9_:.\-]*\Z")
 
 _OBJECTS = LocalCopies()
 _PAGES = LocalCopies()
-
-
-def current_stamp():
-    """The publication stamp, or None when the shared cache cannot be reached."""
-    try:
-        return publication_stamp()
-    except Exception:  # an outage must not cost a tip: load and render everything, keep nothing
-        log.warning("tip pages: publication stamp unavailable, nothing kept in this process")
-        return None
 
 
 def tip_object(number: int, stamp) -> TraceObject:

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from objects.cache import request_stamp
 from objects.models import TraceObject, format_reference
 from tips import pages, receipts, services, spam
 from tips.forms import AnswerForm, FollowUpForm, TipForm
@@ -65,7 +66,7 @@ def _receipt(request, code, obj, stamp):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def tip_form(request, number: int):
-    stamp = pages.current_stamp()
+    stamp = request_stamp(request)
     if request.method != "POST":
         obj = pages.tip_object(number, stamp)
         if obj.status != TraceObject.Status.PUBLISHED:
@@ -205,7 +206,7 @@ def csrf_failure(request, reason=""):
     if match and match.view_name == "tips:form" and request.method == "POST":
         number = match.kwargs["number"]
         try:
-            obj = pages.tip_object(number, pages.current_stamp())
+            obj = pages.tip_object(number, request_stamp(request))
         except (Http404, DatabaseError):
             obj = None
         return _render_form(

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from objects import cache as page_cache
 from objects import services as object_services
 from objects.models import TraceObject
 from tests.factories import make_object, tip_form_data
@@ -27,6 +28,10 @@ STARTED = re.compile(r'name="started" value="([^"]+)"')
 def form_url(obj, language="en"):
     with translation.override(language):
         return reverse("tips:form", args=[obj.number])
+
+
+def _unreachable():
+    raise ConnectionError("cache unreachable")
 
 
 def masked(html: str) -> str:
@@ -45,6 +50,16 @@ def test_the_second_form_is_filled_in_without_a_query_or_a_template(client, publ
     assert second.templates == [], "served from this process's copy, not rendered"
     assert masked(first.content.decode()) == masked(second.content.decode())
     assert "csrftoken" in second.cookies and "no-cache" in second["Cache-Control"]
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_a_form_reads_the_publication_stamp_once(client, published, redis_sent):
+    client.get(form_url(published))
+    redis_sent.clear()
+    assert client.get(form_url(published)).status_code == 200
+    stamp_reads = [sent for sent in redis_sent if b"public:stamp" in sent]
+    assert len(stamp_reads) == 1, "the page-cache middleware's read is reused by the view"
 
 
 @pytest.mark.django_db
@@ -72,7 +87,8 @@ def test_each_form_has_its_own_tokens_and_they_work(published):
 def test_the_copy_matches_an_ordinary_render(client, published, monkeypatch):
     client.get(form_url(published, "de"))
     kept = client.get(form_url(published, "de")).content.decode()
-    monkeypatch.setattr(pages, "current_stamp", lambda: None)  # nothing kept: rendered afresh
+    # The stamp cannot be read, so nothing is kept: rendered afresh.
+    monkeypatch.setattr(page_cache, "publication_stamp", _unreachable)
     fresh = client.get(form_url(published, "de"))
     assert fresh.templates, "rendered"
     assert masked(kept) == masked(fresh.content.decode())
@@ -130,7 +146,7 @@ def test_a_value_that_is_not_plain_is_rendered_and_escaped(rf, published):
     from django.utils.translation import override
 
     request = rf.get(form_url(published))
-    stamp = pages.current_stamp()
+    stamp = page_cache.request_stamp(request)
     with override("en"):
         html = pages.render_filled(
             request, "tips/receipt.html", {"obj": published}, {"code": '"><b>x'}, stamp=stamp
@@ -145,7 +161,7 @@ def test_a_value_that_is_not_plain_is_rendered_and_escaped(rf, published):
 @pytest.mark.django_db
 def test_a_placeholder_the_page_does_not_show_means_an_ordinary_render(rf, published):
     request = rf.get(form_url(published))
-    stamp = pages.current_stamp()
+    stamp = page_cache.request_stamp(request)
     fill = {"code": "AB12", "not_in_the_page": "x"}
     for _ in range(2):
         html = pages.render_filled(
