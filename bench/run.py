@@ -65,28 +65,33 @@ def ensure_database(url: str) -> None:
     return version
 
 
+def _processes():
+    """(pid, command name, the fields after it) of every process in /proc (see proc(5))."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            name, fields = (entry / "stat").read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        yield int(entry.name), name.split("(", 1)[1], fields.split()
+
+
 def server_cpu_seconds(pgid: int) -> float:
     """CPU time (user + system) used so far by a gunicorn node: its live processes, plus the
     workers the master has already replaced (their time is in the master's cutime/cstime).
 
     Unlike requests/s, CPU time per request hardly depends on what else the machine runs.
     """
-    ticks = os.sysconf("SC_CLK_TCK")
     total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
+    for pid, _name, fields in _processes():
         # After the command name: state is field 3, pgrp 5, utime 14 ... cstime 17 (proc(5)).
         if int(fields[2]) != pgid:
             continue
         total += int(fields[11]) + int(fields[12])
-        if int(entry.name) == pgid:
+        if pid == pgid:
             total += int(fields[13]) + int(fields[14])
-    return total / ticks
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def services_cpu_seconds(names=("postgres", "redis-server")) -> float:
@@ -97,20 +102,10 @@ def services_cpu_seconds(names=("postgres", "redis-server")) -> float:
     as much as its cost in gunicorn. Anything else using the same servers counts too: measure
     on a quiet machine.
     """
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            name, fields = (entry / "stat").read_text().rsplit(")", 1)
-        except OSError:
-            continue
-        if name.split("(", 1)[1] not in names:
-            continue
-        fields = fields.split()
-        total += sum(int(f) for f in fields[11:15])
-    return total / ticks
+    total = sum(
+        sum(int(f) for f in fields[11:15]) for _pid, name, fields in _processes() if name in names
+    )
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def run(command: list[str], env: dict) -> None:
