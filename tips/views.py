@@ -9,31 +9,47 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
+from django.http import Http404
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from objects.cache import request_stamp
+from objects.i18n import localise
 from objects.models import TraceObject, format_reference
-from tips import pages, receipts, services, spam
+from objects.selectors import ObjectWithdrawn, published_or_gone
+from tips import receipts, services, spam
 from tips.forms import AnswerForm, FollowUpForm, TipForm
 from tips.limits import over_limit
+from tips.stats import public_results
+from traceobject.page_cache import public_page
 
 log = logging.getLogger(__name__)
 
 
-def _render_form(request, number, obj, form, *, status=200, problem=None, stamp=None):
+def _tip_object(number: int) -> TraceObject:
+    """The object a tip is about, with its primary image and texts in the page's language.
+
+    A withdrawn object comes back as a stub so it can be refused; an unknown number raises
+    Http404. Everything a page of the tip flow shows is loaded here, so the 503 page that keeps
+    the person's text renders without the database.
+    """
+    try:
+        obj = published_or_gone(number)
+    except ObjectWithdrawn:
+        return TraceObject(number=number, status=TraceObject.Status.WITHDRAWN)
+    obj.primary_images = list(obj.images.filter(is_primary=True)[:1])
+    localise([obj])
+    return obj
+
+
+def _render_form(request, number, obj, form, *, status=200, problem=None):
     """The tip form; `problem` names the banner shown above it when something went wrong.
 
     Every form gets a fresh one-time token: an old one may be expired, and a new attempt is a
-    new form. The empty form is the same page for everyone but for its two tokens, so it is
-    rendered once per process and stamp (tips.pages).
+    new form.
     """
     context = {
         "obj": obj,
@@ -41,23 +57,17 @@ def _render_form(request, number, obj, form, *, status=200, problem=None, stamp=
         "form": form,
         "problem": problem,
         "photo_dropped": form.is_bound and bool(request.FILES.get("photo")),
+        "started": spam.issue_token(number),
     }
-    fill = {"started": spam.issue_token(number), "csrf_token": get_token(request)}
-    if form.is_bound or problem:
-        html = render_to_string("tips/form.html", {**context, **fill}, request)
-    else:
-        html = pages.render_filled(request, "tips/form.html", context, fill, stamp=stamp)
-    return HttpResponse(html, status=status)
+    return render(request, "tips/form.html", context, status=status)
 
 
 def _closed(request, obj, typed=""):
     return render(request, "tips/closed.html", {"obj": obj, "typed": typed}, status=410)
 
 
-def _receipt(request, code, obj, stamp):
-    context, fill = {"obj": obj}, {"code": code}
-    html = pages.render_filled(request, "tips/receipt.html", context, fill, stamp=stamp)
-    response = HttpResponse(html)
+def _receipt(request, code, obj):
+    response = render(request, "tips/receipt.html", {"obj": obj, "code": code})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -66,17 +76,16 @@ def _receipt(request, code, obj, stamp):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def tip_form(request, number: int):
-    stamp = request_stamp(request)
     if request.method != "POST":
-        obj = pages.tip_object(number, stamp)
+        obj = _tip_object(number)
         if obj.status != TraceObject.Status.PUBLISHED:
             return _closed(request, obj)
-        return _render_form(request, number, obj, TipForm(), stamp=stamp)
+        return _render_form(request, number, obj, TipForm())
 
     form = TipForm(request.POST, request.FILES)
     obj = None
     try:
-        obj = pages.tip_object(number, stamp)
+        obj = _tip_object(number)
         if obj.status != TraceObject.Status.PUBLISHED:
             return _closed(request, obj, request.POST.get("body", ""))
         if over_limit(
@@ -95,7 +104,7 @@ def tip_form(request, number: int):
             )
         if check.verdict is spam.Verdict.TOO_FAST or request.POST.get("website"):
             # A bot: it sees a receipt like anyone else's, and nothing is stored.
-            return _receipt(request, receipts.new_code(), obj, stamp)
+            return _receipt(request, receipts.new_code(), obj)
         if not form.is_valid():
             return _render_form(request, number, obj, form, status=400, problem="invalid")
         data = form.cleaned_data
@@ -120,7 +129,7 @@ def tip_form(request, number: int):
         return _render_form(
             request, number, obj, TipForm(request.POST), status=503, problem="unavailable"
         )
-    return _receipt(request, receipt.code, obj, stamp)
+    return _receipt(request, receipt.code, obj)
 
 
 def _follow_up_page(
@@ -206,7 +215,7 @@ def csrf_failure(request, reason=""):
     if match and match.view_name == "tips:form" and request.method == "POST":
         number = match.kwargs["number"]
         try:
-            obj = pages.tip_object(number, request_stamp(request))
+            obj = _tip_object(number)
         except (Http404, DatabaseError):
             obj = None
         return _render_form(
@@ -215,3 +224,8 @@ def csrf_failure(request, reason=""):
     if match and match.view_name == "tips:follow_up":
         return _follow_up_page(request, status=403, problem="cookie")
     return render(request, "403.html", status=403)
+
+
+@public_page
+def results(request):
+    return render(request, "tips/results.html", {"results": public_results()})

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from objects import cache
 from objects.models import TraceObject
+from tips.models import Tip
+from traceobject import page_cache
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,6 @@ class Results:
 
 
 def _count() -> Results:
-    from tips.models import Tip
-
     identified = TraceObject.objects.identified()
     return Results(
         # Spam is not a tip from the public; everything else that arrived counts.
@@ -39,4 +38,6 @@ def _count() -> Results:
 
 
 def public_results() -> Results:
-    return cache.cached_value("results", cache.STATS, _count, timeout=settings.PUBLIC_STATS_SECONDS)
+    return page_cache.cached_value(
+        "results", page_cache.STATS, _count, timeout=settings.PUBLIC_STATS_SECONDS
+    )

@@ -1,0 +1,169 @@
+"""A tip from the public: stored in one transaction, then the receipt; the tipster's follow-up.
+
+Nothing here may fail a receipt after the commit: the receipt is shown only once the tip is
+stored, and nothing after that touches the database or the cache.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from objects.models import TraceObject
+from tips import receipts
+from tips.models import Tip, TipMessage
+from traceobject import crypto
+from traceobject.storage import private_storage
+
+
+class TipsClosed(Exception):
+    """The object no longer takes tips (identified or withdrawn)."""
+
+
+class AlreadyReceived(Exception):
+    """This very form was sent before: the tip exists, a second one is not made."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    tip: Tip
+    code: str
+
+
+def this_hour() -> datetime:
+    # Rounded down to the hour so the time cannot be matched against a proxy or network log.
+    return timezone.now().replace(minute=0, second=0, microsecond=0)
+
+
+def tip_create(
+    *,
+    obj: TraceObject,
+    body: str,
+    language: str,
+    submission_hash: str,
+    country: str = "",
+    place: str = "",
+    link: str = "",
+    certainty: str = "",
+    contact: str = "",
+    photo_jpeg: bytes | None = None,
+) -> Receipt:
+    """Store a tip in one transaction and return its receipt code (which is stored only hashed).
+
+    The encrypted photo is written first and removed again if the row cannot be stored, so a
+    failure leaves nothing behind.
+    """
+    if obj.status != TraceObject.Status.PUBLISHED:
+        raise TipsClosed
+    code = receipts.new_code()
+    photo_name = ""
+    if photo_jpeg:
+        photo_name = private_storage().save(
+            f"tips/{secrets.token_hex(16)}.jpg.fernet", ContentFile(crypto.encrypt(photo_jpeg))
+        )
+    try:
+        with transaction.atomic():
+            tip = Tip.objects.create(
+                trace_object=obj,
+                body=body,
+                country=country,
+                place=place,
+                link=link,
+                certainty=certainty,
+                contact_encrypted=crypto.encrypt_text(contact),
+                photo_name=photo_name,
+                language=language[:12],
+                receipt_hash=receipts.code_hash(code),
+                submission_hash=submission_hash,
+                received_at=this_hour(),
+            )
+    except IntegrityError:
+        if photo_name:
+            private_storage().delete(photo_name)
+        if Tip.objects.filter(submission_hash=submission_hash).exists():
+            raise AlreadyReceived from None
+        raise
+    except Exception:
+        if photo_name:
+            private_storage().delete(photo_name)
+        raise
+    # No cache.bump(STATS): the public count of tips received follows within
+    # PUBLIC_STATS_SECONDS (tips/stats.py), and nothing after the commit may fail a receipt.
+    return Receipt(tip=tip, code=code)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What the tipster's follow-up page shows. Empty for a wrong code and for nothing new."""
+
+    tip: Tip | None
+    state: str
+    thread: list[tuple[str, str, object]]
+
+    @property
+    def nothing_new(self) -> bool:
+        return self.tip is None or (self.state == "received" and not self.thread)
+
+    @property
+    def has_question(self) -> bool:
+        return any(author == TipMessage.Author.INVESTIGATOR for author, _, _ in self.thread)
+
+
+# What a tipster is told about their tip: four plain states, nothing of the triage itself.
+PUBLIC_STATE = {
+    Tip.Status.NEW: "received",
+    Tip.Status.IN_REVIEW: "being_looked_at",
+    Tip.Status.USEFUL: "being_looked_at",
+    Tip.Status.DUPLICATE: "being_looked_at",
+    Tip.Status.FORWARDED: "passed_on",
+    Tip.Status.NOT_USEFUL: "closed",
+    Tip.Status.SPAM: "closed",
+    Tip.Status.CLOSED: "closed",
+}
+
+
+def tip_follow_up(*, code: str) -> FollowUp:
+    """Look a tip up by its receipt code.
+
+    A wrong code runs the same two queries as a right one (the second on an id that matches
+    nothing), so the answer takes the same time and, where there is nothing new, reads the same.
+    A code still stored under a fallback receipt key (a key rotation in progress) is found too and
+    moved to the current key, one more query once per tip.
+    """
+    hashes = receipts.code_hashes(code)
+    tip = Tip.objects.filter(receipt_hash__in=hashes).first()
+    if tip is not None and tip.receipt_hash != hashes[0]:
+        Tip.objects.filter(pk=tip.pk).update(receipt_hash=hashes[0])
+        tip.receipt_hash = hashes[0]
+    messages = list(TipMessage.objects.filter(tip_id=tip.pk if tip else -1))
+    if tip is None:
+        return FollowUp(tip=None, state="received", thread=[])
+    thread = [(m.author, crypto.decrypt_text(m.body_encrypted), m.created_at) for m in messages]
+    return FollowUp(tip=tip, state=PUBLIC_STATE[tip.status], thread=thread)
+
+
+def tip_answer(*, code: str, body: str) -> TipMessage | None:
+    """The tipster's answer to a question; None (and nothing stored) when there is no question."""
+    follow_up = tip_follow_up(code=code)
+    if follow_up.tip is None or not follow_up.has_question or follow_up.state == "closed":
+        return None
+    return TipMessage.objects.create(
+        tip=follow_up.tip,
+        author=TipMessage.Author.TIPSTER,
+        body_encrypted=crypto.encrypt_text(body),
+        created_at=this_hour(),
+    )
+
+
+def tip_contact(*, tip: Tip) -> str:
+    return crypto.decrypt_text(tip.contact_encrypted)
+
+
+def tip_photo(*, tip: Tip) -> bytes | None:
+    if not tip.photo_name:
+        return None
+    with private_storage().open(tip.photo_name) as fh:
+        return crypto.decrypt(fh.read())
