@@ -168,9 +168,9 @@ def measure() -> None:
         ("filtered list (object+status+country)",
          f"{tips_url}?trace_object__id__exact={obj.pk}&status__exact=new&country=FR"),
         ("full-text search 'utrecht'", f"{tips_url}?q=utrecht"),
-        ("triage queue", reverse("backoffice:triage")),
-        ("triage queue after a skip", f"{reverse('backoffice:triage')}?after={first_new.pk}"),
-        ("per-object view", reverse("backoffice:object_tips", args=[obj.pk])),
+        ("triage queue", reverse("tipstaff:triage")),
+        ("triage queue after a skip", f"{reverse('tipstaff:triage')}?after={first_new.pk}"),
+        ("per-object view", reverse("tipstaff:object_tips", args=[obj.pk])),
     ]  # fmt: skip
     print(
         f"\n{Tip.objects.order_by().count():,} tips on {TraceObject.objects.count()} objects"

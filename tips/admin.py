@@ -1,37 +1,26 @@
 """Tips in Django's admin: the list with search and filters, the tip page, bulk actions.
 
-Status changes never go through the admin form: they are buttons that post to
-tips.staff_views.tip_act, which calls the services that enforce the allowed transitions.
+Status changes never go through the admin form: they are buttons that post to the small views
+in tips.staff_views (one per decision), which call the services that enforce the allowed
+transitions.
 """
-
-import csv
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
+from django.contrib.auth import get_user_model
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.audit import Action, audit_record
-from backoffice.roles import CONTACT_PERMISSION
 from tips import selectors, services
-from tips.models import Tag, Tip
-from tips.staff_views import ForwardForm, QuestionForm
+from tips.forms import ForwardForm, NoteForm, QuestionForm, TagChoiceForm
+from tips.models import CONTACT_PERMISSION, Tag, Tip
+from tips.staff_views import drafts
+from traceobject.audit import Action, audit_record
 from traceobject.paginator import CappedCountPaginator
-
-# An export of up to this many tips lists every id in its audit row; a larger one records the
-# count, the first and last id and the list's filters.
-EXPORT_AUDIT_IDS = 10_000
-
-
-class _Echo:
-    """csv.writer's file: hands each formatted line back instead of storing it."""
-
-    def write(self, value):
-        return value
 
 
 class HasContactFilter(admin.SimpleListFilter):
@@ -71,8 +60,6 @@ class LanguageFilter(admin.SimpleListFilter):
     parameter_name = "language"
 
     def lookups(self, request, model_admin):
-        from django.conf import settings
-
         return [(code, name) for code, name in settings.LANGUAGES]
 
     def queryset(self, request, queryset):
@@ -153,8 +140,6 @@ class TipAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
-            from django.contrib.auth import get_user_model
-
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -183,17 +168,20 @@ class TipAdmin(admin.ModelAdmin):
         extra = dict(extra_context or {})
         if tip is not None and request.method == "GET":
             audit_record(action=Action.VIEW, user=request.user, target=tip)
+            typed = drafts(request, tip, "body", "text", "agency")
             extra.update(
                 tip=tip,
                 thread=services.tip_thread(tip=tip),
                 events=list(tip.events.select_related("user")),
                 duplicates=selectors.tip_duplicates(tip=tip),
-                statuses=[(s, Tip.Status(s).label) for s in services.TRANSITIONS[tip.status]
-                          if s not in (Tip.Status.DUPLICATE, Tip.Status.FORWARDED)],
+                statuses=[(s.value, s.label) for s in Tip.Status
+                          if s in services.TRANSITIONS[tip.status]
+                          and s not in (Tip.Status.DUPLICATE, Tip.Status.FORWARDED)],
                 can_reveal=request.user.has_perm(CONTACT_PERMISSION),
                 priorities=Tip.Priority.choices,
-                question_form=QuestionForm(),
-                forward_form=ForwardForm(),
+                question_form=QuestionForm(initial=typed),
+                forward_form=ForwardForm(initial=typed),
+                note_form=NoteForm(initial=typed),
             )  # fmt: skip
         return super().change_view(request, object_id, form_url, extra)
 
@@ -220,40 +208,11 @@ class TipAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export selected tips as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
-        """The selection as CSV, streamed row by row from a server-side cursor, so "select all"
-        over a million tips neither waits for nor holds the whole file in memory.
-
-        Audited before the first byte: the number of tips, the first and last id, the list's
-        filters, and every id when there are at most EXPORT_AUDIT_IDS of them.
-        """
-        with_contact = request.user.has_perm(CONTACT_PERMISSION)
-        queryset = queryset.select_related("trace_object").order_by("pk")
-        ids = list(queryset.values_list("pk", flat=True)[: EXPORT_AUDIT_IDS + 1])
-        detail = {"with_contact": with_contact, "query": _list_query(request)}
-        if len(ids) <= EXPORT_AUDIT_IDS:
-            detail.update(count=len(ids), ids=ids)
-        else:
-            detail.update(count=queryset.count(), first=ids[0],
-                          last=queryset.values_list("pk", flat=True).last())  # fmt: skip
-        audit_record(action=Action.EXPORT, user=request.user, target_type="tips.tip", **detail)
-
-        def lines():
-            writer = csv.writer(_Echo())
-            header = ["id", "object", "status", "received", "country", "place", "link",
-                      "certainty", "language", "tip"]  # fmt: skip
-            yield writer.writerow(header + (["contact"] if with_contact else []))
-            for tip in queryset.iterator(chunk_size=2000):
-                row = [tip.pk, tip.trace_object.reference, tip.status, tip.received_at.isoformat(),
-                       tip.country.code or "", tip.place, tip.link, tip.certainty, tip.language,
-                       tip.body]  # fmt: skip
-                if with_contact:
-                    row.append(services.tip_contact(tip=tip))
-                # A cell starting with = + - @ would be a formula in a spreadsheet.
-                yield writer.writerow(
-                    ["'" + c if isinstance(c, str) and c[:1] in "=+-@" else c for c in row]
-                )
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        """The selection as CSV (tips.services.export: audited, streamed, spreadsheet-safe)."""
+        lines = services.tips_export_csv(
+            tips=queryset, user=request.user, query=_list_query(request)
+        )
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="tips-{stamp}.csv"'
         response["Cache-Control"] = "no-store"
@@ -357,7 +316,3 @@ class TipAdmin(admin.ModelAdmin):
     @admin.action(description=_("Remove a tag from the selected tips"), permissions=["change"])
     def remove_tag(self, request, queryset):
         return self._tag_action(request, queryset, add=False)
-
-
-class TagChoiceForm(forms.Form):
-    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.order_by("name"))

@@ -1,5 +1,3 @@
-import functools
-
 from django import forms
 from django.core.validators import URLValidator
 from django.forms.utils import flatatt
@@ -9,15 +7,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
 from objects import imaging
 from tips import receipts
-from tips.models import Tip
+from tips.models import Tag, Tip
 from tips.photos import sanitise_photo
+from traceobject.process_cache import memoize
 from traceobject.text import clean_text, has_unsafe_characters
 
 
-@functools.lru_cache(maxsize=64)
+@memoize(maxsize=64)
 def _options_html(choices: tuple, selected: frozenset) -> str:
     return format_html_join(
         "",
@@ -46,7 +46,7 @@ class LongSelect(forms.Select):
         return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
 
 
-@functools.lru_cache(maxsize=32)
+@memoize(maxsize=32)
 def _country_choices(language: str | None) -> tuple[tuple[str, str], ...]:
     with translation.override(language):
         return (("", str(_("I don't know / not sure"))), *((c, str(n)) for c, n in countries))
@@ -226,3 +226,66 @@ class AnswerForm(SafeTextForm):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+
+# --- Staff forms: each back-office action validates its input here, with a clear error. ---------
+
+
+class QuestionForm(SafeTextForm):
+    multiline_fields = ("body",)
+
+    body = forms.CharField(
+        label=_("Question to the tipster"), max_length=2000, widget=forms.Textarea
+    )
+
+
+class NoteForm(SafeTextForm):
+    multiline_fields = ("text",)
+
+    text = forms.CharField(
+        label=_("Internal note (never shown to the tipster)"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ForwardForm(SafeTextForm):
+    singleline_fields = ("agency",)
+
+    agency = forms.CharField(label=_("Agency"), max_length=200)
+    country = LazyTypedChoiceField(
+        label=_("Country"), choices=[("", "—"), *countries], required=False
+    )
+
+
+class IdentifyForm(SafeTextForm):
+    multiline_fields = ("note",)
+
+    note = forms.CharField(
+        label=_("Public note"),
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text=_("Shown on the object page. Nothing that identifies a case."),
+    )
+
+
+class StatusForm(forms.Form):
+    to = forms.ChoiceField(label=_("Change status to"), choices=Tip.Status.choices)
+
+
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=Tip.Priority.choices, coerce=int)
+
+
+class DuplicateForm(forms.Form):
+    duplicate_of = forms.IntegerField(label=_("Duplicate of tip #"), min_value=1)
+
+
+class AssignForm(forms.Form):
+    """Empty `assignee` unassigns; the account must be active staff (checked by the view)."""
+
+    assignee = forms.IntegerField(label=_("Assign to"), min_value=1, required=False)
+
+
+class TagChoiceForm(forms.Form):
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.order_by("name"))

@@ -1,11 +1,12 @@
-"""Back-office views the admin lacks: the triage queue, tip actions, reveals, per-object figures.
+"""Back-office views the admin lacks: the triage queue, one POST view per decision on a tip,
+reveals, per-object figures.
 
-Thin: each reads its input, calls one service or selector, and redirects or renders. All are
-behind traceobject.staff.staff_view (login, second factor, permission, never_cache); state
-changes are POST-only.
+Thin: each validates its input with a form from tips.forms, calls one service or selector, and
+redirects or renders. All are behind traceobject.staff.staff_view (login, second factor,
+permission, never_cache); state changes are POST-only. Invalid input changes nothing: the
+person gets the form's error as a message, and the text they typed is kept for the form.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.admin import site as admin_site
 from django.contrib.auth import get_user_model
@@ -13,44 +14,34 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
-from backoffice.audit import Action, audit_record
+from objects import services as object_services
 from objects.models import TraceObject
 from tips import selectors, services
 from tips.charts import bar_chart_svg
+from tips.forms import (
+    AssignForm,
+    DuplicateForm,
+    ForwardForm,
+    IdentifyForm,
+    NoteForm,
+    PriorityForm,
+    QuestionForm,
+    StatusForm,
+)
 from tips.models import Tip
+from traceobject.audit import Action, audit_record
 from traceobject.staff import staff_view
 
 TRIAGE = "tips.change_tip"
 CONTACT = ("tips.view_tip", "tips.view_tip_contact")
-
-
-class QuestionForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Question to the tipster"), max_length=2000, widget=forms.Textarea
-    )
-
-
-class ForwardForm(forms.Form):
-    agency = forms.CharField(label=gettext_lazy("Agency"), max_length=200)
-    country = LazyTypedChoiceField(
-        label=gettext_lazy("Country"), choices=[("", "—"), *countries], required=False
-    )
-
-
-class IdentifyForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("Public note"),
-        max_length=2000,
-        widget=forms.Textarea,
-        help_text=gettext_lazy("Shown on the object page. Nothing that identifies a case."),
-    )
+# What the person typed into a form that was refused, kept in their session for the next page.
+DRAFT_KEY = "tip-draft:{pk}:{name}"
 
 
 def _int(value) -> int | None:
@@ -64,6 +55,46 @@ def _context(request, **extra):
     return {**admin_site.each_context(request), **extra}
 
 
+def drafts(request, tip: Tip, *names: str) -> dict[str, str]:
+    """The text refused on the last post to this tip's forms (popped: shown once)."""
+    found = {}
+    for name in names:
+        text = request.session.pop(DRAFT_KEY.format(pk=tip.pk, name=name), None)
+        if text:
+            found[name] = text
+    return found
+
+
+def _refused(request, tip: Tip, form, *, keep: tuple[str, ...] = ()) -> None:
+    """Say why a form was refused, and keep its free text so nothing typed is lost."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    for name in keep:
+        text = form.data.get(name, "")
+        if text:
+            request.session[DRAFT_KEY.format(pk=tip.pk, name=name)] = text[:20_000]
+
+
+def _back(request, tip: Tip):
+    """Where a decision returns to: the triage queue it came from, else the tip's page."""
+    if request.POST.get("return_to") == "queue":
+        object_id = _int(request.POST.get("object"))
+        query = urlencode({"object": object_id}) if object_id else ""
+        return redirect(reverse("tipstaff:triage") + (f"?{query}" if query else ""))
+    return redirect("admin:tips_tip_change", tip.pk)
+
+
+def _decided(request, tip: Tip, what: str):
+    messages.success(request, _("Tip %(id)d: %(what)s.") % {"id": tip.pk, "what": what})
+    return _back(request, tip)
+
+
+def _not_allowed(request, tip: Tip):
+    messages.error(request, _("That change is not allowed for this tip."))
+    return _back(request, tip)
+
+
 @staff_view(TRIAGE)
 @require_GET
 def triage_queue(request):
@@ -73,104 +104,137 @@ def triage_queue(request):
     context = _context(request, title=_("Triage queue"), tip=tip, object_id=object_id)
     if tip is not None:
         audit_record(action=Action.VIEW, user=request.user, target=tip, page="triage")
+        skip = {"after": tip.pk, **({"object": object_id} if object_id else {})}
         context.update(
             image=tip.trace_object.primary_image,
             duplicates=selectors.tip_duplicates(tip=tip),
             thread=services.tip_thread(tip=tip),
-            question_form=QuestionForm(),
+            question_form=QuestionForm(initial=drafts(request, tip, "body")),
+            skip_url=reverse("tipstaff:triage") + "?" + urlencode(skip),
         )
     return render(request, "backoffice/triage.html", context)
+
+
+@staff_view(TRIAGE)
+@require_POST
+def tip_status(request, pk: int):
+    tip = get_object_or_404(Tip, pk=pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        _refused(request, tip, form)
+        return _back(request, tip)
+    to = form.cleaned_data["to"]
+    try:
+        services.tip_transition(tip=tip, user=request.user, to=to)
+    except services.TransitionNotAllowed:
+        return _not_allowed(request, tip)
+    return _decided(request, tip, str(Tip.Status(to).label))
+
+
+@staff_view(TRIAGE)
+@require_POST
+def tip_duplicate(request, pk: int):
+    tip = get_object_or_404(Tip, pk=pk)
+    form = DuplicateForm(request.POST)
+    if not form.is_valid():
+        _refused(request, tip, form)
+        return _back(request, tip)
+    original = Tip.objects.filter(pk=form.cleaned_data["duplicate_of"]).first()
+    if original is None:
+        messages.error(
+            request, _("There is no tip #%(id)d.") % {"id": form.cleaned_data["duplicate_of"]}
+        )
+        return _back(request, tip)
+    try:
+        services.tip_mark_duplicate(tips=[tip], original=original, user=request.user)
+    except services.TransitionNotAllowed:
+        return _not_allowed(request, tip)
+    return _decided(request, tip, _("duplicate of #%(id)d") % {"id": original.pk})
+
+
+@staff_view(TRIAGE)
+@require_POST
+def tip_assign(request, pk: int):
+    tip = get_object_or_404(Tip, pk=pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        _refused(request, tip, form)
+        return _back(request, tip)
+    assignee_id = form.cleaned_data["assignee"]
+    assignee = None
+    if assignee_id:
+        assignee = get_object_or_404(
+            get_user_model(), pk=assignee_id, is_staff=True, is_active=True
+        )
+    try:
+        services.tip_assign(tip=tip, user=request.user, assignee=assignee)
+    except services.TransitionNotAllowed:
+        return _not_allowed(request, tip)
+    what = (
+        _("assigned to %(name)s") % {"name": assignee.get_username()}
+        if assignee
+        else _("unassigned")
+    )
+    return _decided(request, tip, what)
+
+
+@staff_view(TRIAGE)
+@require_POST
+def tip_priority(request, pk: int):
+    tip = get_object_or_404(Tip, pk=pk)
+    form = PriorityForm(request.POST)
+    if not form.is_valid():
+        _refused(request, tip, form)
+        return _back(request, tip)
+    services.tip_set_priority(tip=tip, user=request.user, priority=form.cleaned_data["priority"])
+    return _decided(request, tip, _("priority %(p)s") % {"p": tip.get_priority_display()})
+
+
+@sensitive_post_parameters("text")
+@staff_view(TRIAGE)
+@require_POST
+def tip_note(request, pk: int):
+    tip = get_object_or_404(Tip, pk=pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        _refused(request, tip, form, keep=("text",))
+        return _back(request, tip)
+    services.tip_note(tip=tip, user=request.user, text=form.cleaned_data["text"])
+    return _decided(request, tip, _("note added"))
 
 
 @sensitive_post_parameters("body")
 @staff_view(TRIAGE)
 @require_POST
-def triage_decide(request, pk: int):
-    """One click in the queue: decide, then show the next tip."""
+def tip_ask(request, pk: int):
     tip = get_object_or_404(Tip, pk=pk)
-    decision = request.POST.get("decision", "")
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        _refused(request, tip, form, keep=("body",))
+        return _back(request, tip)
     try:
-        _decide(request, tip, decision)
+        services.tip_question(tip=tip, user=request.user, body=form.cleaned_data["body"])
     except services.TransitionNotAllowed:
-        messages.error(request, _("That change is not allowed for this tip."))
-    query = f"?object={request.POST['object']}" if _int(request.POST.get("object")) else ""
-    if decision == "skip":
-        query = f"?after={tip.pk}" + (f"&object={request.POST['object']}" if query else "")
-    return redirect(reverse("backoffice:triage") + query)
+        return _not_allowed(request, tip)
+    return _decided(request, tip, _("your question is on the tipster's follow-up page"))
 
 
-def _decide(request, tip: Tip, decision: str) -> None:
-    user = request.user
-    statuses = {
-        "useful": Tip.Status.USEFUL,
-        "not_useful": Tip.Status.NOT_USEFUL,
-        "spam": Tip.Status.SPAM,
-    }
-    if decision in statuses:
-        services.tip_transition(tip=tip, user=user, to=statuses[decision])
-    elif decision == "duplicate":
-        original = Tip.objects.filter(pk=_int(request.POST.get("duplicate_of"))).first()
-        if original is None:
-            raise services.TransitionNotAllowed("no original")
-        services.tip_mark_duplicate(tips=[tip], original=original, user=user)
-    elif decision == "assign_me":
-        services.tip_assign(tip=tip, user=user, assignee=user)
-    elif decision == "ask":
-        form = QuestionForm(request.POST)
-        if not form.is_valid():
-            raise services.TransitionNotAllowed("empty question")
-        services.tip_question(tip=tip, user=user, body=form.cleaned_data["body"])
-        messages.success(request, _("Your question is on the tipster's follow-up page."))
-    elif decision != "skip":
-        raise services.TransitionNotAllowed(decision)
-
-
-@sensitive_post_parameters("body", "text")
 @staff_view(TRIAGE)
 @require_POST
-def tip_act(request, pk: int):
-    """The buttons on a tip's page: status, assignment, priority, note, question, forward,
-    duplicate of."""
+def tip_forward(request, pk: int):
     tip = get_object_or_404(Tip, pk=pk)
-    user, action = request.user, request.POST.get("action", "")
+    form = ForwardForm(request.POST)
+    if not form.is_valid():
+        _refused(request, tip, form, keep=("agency",))
+        return _back(request, tip)
     try:
-        if action == "status":
-            services.tip_transition(tip=tip, user=user, to=request.POST.get("to", ""))
-        elif action == "assign":
-            assignee_id = _int(request.POST.get("assignee"))
-            assignee = (
-                get_object_or_404(get_user_model(), pk=assignee_id, is_staff=True)
-                if assignee_id
-                else None
-            )
-            services.tip_assign(tip=tip, user=user, assignee=assignee)
-        elif action == "priority":
-            services.tip_set_priority(
-                tip=tip, user=user, priority=_int(request.POST.get("priority"))
-            )
-        elif action == "note" and request.POST.get("text", "").strip():
-            services.tip_note(tip=tip, user=user, text=request.POST["text"].strip()[:5000])
-        elif action == "ask":
-            form = QuestionForm(request.POST)
-            if not form.is_valid():
-                raise services.TransitionNotAllowed("empty question")
-            services.tip_question(tip=tip, user=user, body=form.cleaned_data["body"])
-        elif action == "forward":
-            form = ForwardForm(request.POST)
-            if not form.is_valid():
-                raise services.TransitionNotAllowed("no agency")
-            services.tip_forward(
-                tip=tip, user=user, agency=form.cleaned_data["agency"],
-                country=form.cleaned_data["country"] or "",
-            )  # fmt: skip
-        elif action == "duplicate":
-            original = get_object_or_404(Tip, pk=_int(request.POST.get("duplicate_of")))
-            services.tip_mark_duplicate(tips=[tip], original=original, user=user)
-        else:
-            raise services.TransitionNotAllowed(action)
-    except (services.TransitionNotAllowed, ValueError):
-        messages.error(request, _("That change is not allowed for this tip."))
-    return redirect("admin:tips_tip_change", tip.pk)
+        done = services.tip_forward(
+            tip=tip, user=request.user, agency=form.cleaned_data["agency"],
+            country=form.cleaned_data["country"] or "",
+        )  # fmt: skip
+    except services.TransitionNotAllowed:
+        return _not_allowed(request, tip)
+    return _decided(request, tip, _("%(n)d tips recorded as forwarded") % {"n": len(done)})
 
 
 @staff_view(CONTACT)
@@ -244,7 +308,7 @@ def cluster_ask(request, pk: int):
         )
     else:
         messages.error(request, _("Write the question first."))
-    return redirect("backoffice:object_tips", root.trace_object_id)
+    return redirect("tipstaff:object_tips", root.trace_object_id)
 
 
 @staff_view(TRIAGE)
@@ -253,8 +317,8 @@ def object_identify(request, pk: int):
     obj = get_object_or_404(TraceObject, pk=pk)
     form = IdentifyForm(request.POST)
     if form.is_valid():
-        services.object_identify(obj=obj, user=request.user, note=form.cleaned_data["note"])
+        object_services.object_identify(obj=obj, user=request.user, note=form.cleaned_data["note"])
         messages.success(request, _("The object is marked identified."))
     else:
         messages.error(request, _("Write the public note first."))
-    return redirect("backoffice:object_tips", obj.pk)
+    return redirect("tipstaff:object_tips", obj.pk)

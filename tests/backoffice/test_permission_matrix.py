@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from backoffice.models import AuditEntry
 from backoffice.roles import CONTACT_PERMISSION, ROLES
 from objects.models import Category, TraceObject
 from tests.factories import make_image_bytes, make_object, make_tip
@@ -24,6 +23,7 @@ from tests.personas import (
     make_supervisor,
 )
 from tips.models import Tag, Tip
+from traceobject.models import AuditEntry
 
 TIP_VIEW, TIP_CHANGE = "tips.view_tip", "tips.change_tip"
 
@@ -39,14 +39,19 @@ RULES = {
     "admin:autocomplete": "skip",  # needs app/model/field query parameters; checked below
     "admin:jsi18n": "skip",  # the admin's translation catalogue, no data
     "admin:app_list": "skip",  # lists models the user may see (or 404): covered by index
-    "backoffice:triage": ("GET", [TIP_CHANGE], None),
-    "backoffice:triage_decide": ("POST", [TIP_CHANGE], "tip"),
-    "backoffice:tip_act": ("POST", [TIP_CHANGE], "tip"),
-    "backoffice:cluster_ask": ("POST", [TIP_CHANGE], "tip"),
-    "backoffice:tip_contact": ("POST", [TIP_VIEW, CONTACT_PERMISSION], "tip"),
-    "backoffice:tip_photo": ("GET", [TIP_VIEW, CONTACT_PERMISSION], "tip"),
-    "backoffice:object_tips": ("GET", [TIP_VIEW, "objects.view_traceobject"], "traceobject"),
-    "backoffice:object_identify": ("POST", [TIP_CHANGE], "traceobject"),
+    "tipstaff:triage": ("GET", [TIP_CHANGE], None),
+    "tipstaff:tip_status": ("POST", [TIP_CHANGE], "tip"),
+    "tipstaff:tip_duplicate": ("POST", [TIP_CHANGE], "tip"),
+    "tipstaff:tip_assign": ("POST", [TIP_CHANGE], "tip"),
+    "tipstaff:tip_priority": ("POST", [TIP_CHANGE], "tip"),
+    "tipstaff:tip_note": ("POST", [TIP_CHANGE], "tip"),
+    "tipstaff:tip_ask": ("POST", [TIP_CHANGE], "tip"),
+    "tipstaff:tip_forward": ("POST", [TIP_CHANGE], "tip"),
+    "tipstaff:cluster_ask": ("POST", [TIP_CHANGE], "tip"),
+    "tipstaff:tip_contact": ("POST", [TIP_VIEW, CONTACT_PERMISSION], "tip"),
+    "tipstaff:tip_photo": ("GET", [TIP_VIEW, CONTACT_PERMISSION], "tip"),
+    "tipstaff:object_tips": ("GET", [TIP_VIEW, "objects.view_traceobject"], "traceobject"),
+    "tipstaff:object_identify": ("POST", [TIP_CHANGE], "traceobject"),
     "admin:index": ("GET", "any", None),
     # The image pipeline's staff views: the private original, the editor's canvas, the editor.
     "imagestaff:original": ("GET", ["objects.view_objectimage"], "objectimage"),
@@ -63,8 +68,8 @@ RULES = {
     "admin:password_change_done": ("GET", "any", None),
 }
 # Admin model views with no add (tips come from the public, audit lines from the system).
-NEVER = {"admin:tips_tip_add", "admin:backoffice_auditentry_add", "admin:tips_tip_delete",
-         "admin:backoffice_auditentry_delete"}  # fmt: skip
+NEVER = {"admin:tips_tip_add", "admin:traceobject_auditentry_add", "admin:tips_tip_delete",
+         "admin:traceobject_auditentry_delete"}  # fmt: skip
 MODEL_VIEWS = {"changelist": "view", "add": "add", "change": "view", "history": "view",
                "delete": "delete"}  # fmt: skip
 
@@ -104,7 +109,7 @@ def rule_for(name):
 
 def test_every_backoffice_url_has_a_rule():
     names = backoffice_url_names()
-    assert "backoffice:triage" in names and "admin:tips_tip_changelist" in names
+    assert "tipstaff:triage" in names and "admin:tips_tip_changelist" in names
     assert [name for name in names if rule_for(name) is None] == []
 
 
@@ -154,7 +159,7 @@ def world(db):
         get_user_model(): user,
         Group: Group.objects.first(),
     }
-    from backoffice.audit import audit_record
+    from traceobject.audit import audit_record
 
     instances[AuditEntry] = audit_record(action="view", actor_name="x")
     return instances

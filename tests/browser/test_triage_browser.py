@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 
 from tests.factories import make_object, make_tip
 from tests.personas import PASSWORD, make_investigator, totp_code, totp_device
-from tips import crypto
 from tips.models import Tip, TipMessage
+from traceobject import crypto
 
 from .conftest import ARTEFACTS
 

@@ -50,8 +50,8 @@ def _pages(obj):
             {"trace_object__id__exact": obj.pk, "status__exact": "new", "country": "FR"},
         ),
         "search": (LIST, {"q": "utrecht"}),
-        "triage": (reverse("backoffice:triage"), {}),
-        "per-object view": (reverse("backoffice:object_tips", args=[obj.pk]), {}),
+        "triage": (reverse("tipstaff:triage"), {}),
+        "per-object view": (reverse("tipstaff:object_tips", args=[obj.pk]), {}),
     }
 
 
@@ -119,7 +119,7 @@ def test_skipping_in_the_queue_moves_on_among_tips_of_the_same_hour(investigator
     assert selectors.tip_next_in_queue(after_id=first.pk) == second
     assert selectors.tip_next_in_queue(after_id=second.pk, object_id=obj.pk) == third
     assert selectors.tip_next_in_queue(after_id=third.pk) is None
-    page = investigator_client.get(reverse("backoffice:triage"), {"after": first.pk})
+    page = investigator_client.get(reverse("tipstaff:triage"), {"after": first.pk})
     assert page.context["tip"] == second
 
 

@@ -5,10 +5,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from backoffice.models import AuditEntry
 from tests.factories import bulk_tips, make_object, make_tip
 from tips import services
 from tips.models import Tag, Tip, TipEvent, TipMessage
+from traceobject.models import AuditEntry
 
 LIST = reverse("admin:tips_tip_changelist")
 FOLLOW_UP = reverse("tips:follow_up")
@@ -77,15 +77,15 @@ def test_asking_a_cluster_from_the_object_page(investigator_client, investigator
     lone = make_tip(obj, body="Something else")
     tips = [r.tip for r in receipts]
     services.tip_mark_duplicate(tips=tips[1:], original=tips[0], user=investigator)
-    page = investigator_client.get(reverse("backoffice:object_tips", args=[obj.pk]))
-    url = reverse("backoffice:cluster_ask", args=[tips[0].pk])
+    page = investigator_client.get(reverse("tipstaff:object_tips", args=[obj.pk]))
+    url = reverse("tipstaff:cluster_ask", args=[tips[0].pk])
     assert url in page.content.decode()
     assert investigator_client.get(url).status_code == 405
     # From any tip of the cluster: the whole cluster is asked.
     response = investigator_client.post(
-        reverse("backoffice:cluster_ask", args=[tips[2].pk]), {"body": QUESTION}
+        reverse("tipstaff:cluster_ask", args=[tips[2].pk]), {"body": QUESTION}
     )
-    assert response["Location"] == reverse("backoffice:object_tips", args=[obj.pk])
+    assert response["Location"] == reverse("tipstaff:object_tips", args=[obj.pk])
     for receipt in receipts:
         assert QUESTION in Client().post(FOLLOW_UP, {"code": receipt.code}).content.decode()
     assert not TipMessage.objects.filter(tip=lone.tip).exists()

@@ -7,12 +7,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from backoffice.models import AuditEntry
 from tests.factories import bulk_tips, make_image_bytes, make_object, make_tip
 from tests.personas import login_verified
-from tips import admin as tips_admin
+from tips.services import export as tips_export
 from tips import selectors, services
 from tips.models import Tip, TipEvent
+from traceobject.models import AuditEntry
 
 FOLLOW_UP = reverse("tips:follow_up")
 S = Tip.Status
@@ -46,10 +46,11 @@ def test_a_transition_is_recorded_with_who_and_when(investigator):
 @pytest.mark.django_db
 def test_a_view_cannot_push_a_forbidden_transition(investigator_client):
     tip = make_tip().tip
-    url = reverse("backoffice:tip_act", args=[tip.pk])
-    investigator_client.post(url, {"action": "status", "to": "closed"})
+    url = reverse("tipstaff:tip_status", args=[tip.pk])
+    response = investigator_client.post(url, {"to": "closed"}, follow=True)
     tip.refresh_from_db()
     assert tip.status == S.NEW
+    assert "That change is not allowed for this tip." in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -88,8 +89,8 @@ def test_a_question_from_the_backoffice_reaches_the_tipster_and_the_answer_comes
     investigator_client,
 ):
     receipt = make_tip()
-    url = reverse("backoffice:tip_act", args=[receipt.tip.pk])
-    investigator_client.post(url, {"action": "ask", "body": "Which shop exactly, please?"})
+    url = reverse("tipstaff:tip_ask", args=[receipt.tip.pk])
+    investigator_client.post(url, {"body": "Which shop exactly, please?"})
     tipster = Client()
     page = tipster.post(FOLLOW_UP, {"code": receipt.code}).content.decode()
     assert "Which shop exactly, please?" in page
@@ -117,12 +118,12 @@ def test_forwarding_a_cluster_tells_every_tipster_passed_on(client, investigator
 def test_the_triage_queue_decides_and_moves_to_the_next_tip(investigator_client, investigator):
     obj = make_object()
     first, second = make_tip(obj).tip, make_tip(obj, body="Another answer about Madrid").tip
-    page = investigator_client.get(reverse("backoffice:triage"))
+    page = investigator_client.get(reverse("tipstaff:triage"))
     assert page.context["tip"] == first
     response = investigator_client.post(
-        reverse("backoffice:triage_decide", args=[first.pk]), {"decision": "useful"}
+        reverse("tipstaff:tip_status", args=[first.pk]), {"to": "useful", "return_to": "queue"}
     )
-    assert response["Location"] == reverse("backoffice:triage")
+    assert response["Location"] == reverse("tipstaff:triage")
     assert investigator_client.get(response["Location"]).context["tip"] == second
     first.refresh_from_db()
     assert first.status == S.USEFUL
@@ -134,10 +135,10 @@ def test_views_changes_exports_and_reveals_are_audited(client, investigator_with
     receipt = make_tip(contact="signal: +31 6 1234", photo_jpeg=make_image_bytes(size=(120, 90)))
     tip = receipt.tip
     client.get(reverse("admin:tips_tip_change", args=[tip.pk]))
-    client.post(reverse("backoffice:tip_act", args=[tip.pk]), {"action": "note", "text": "ok"})
-    shown = client.post(reverse("backoffice:tip_contact", args=[tip.pk]))
+    client.post(reverse("tipstaff:tip_note", args=[tip.pk]), {"text": "ok"})
+    shown = client.post(reverse("tipstaff:tip_contact", args=[tip.pk]))
     assert "signal: +31 6 1234" in shown.content.decode()
-    photo = client.get(reverse("backoffice:tip_photo", args=[tip.pk]))
+    photo = client.get(reverse("tipstaff:tip_photo", args=[tip.pk]))
     assert photo.status_code == 200 and photo.content[:2] == b"\xff\xd8"
     export = client.post(
         reverse("admin:tips_tip_changelist"),
@@ -170,7 +171,7 @@ def test_an_export_without_the_permission_has_no_contact_details(investigator_cl
 def test_a_large_export_streams_every_tip_and_audits_a_summary(
     investigator_client, investigator, monkeypatch
 ):
-    monkeypatch.setattr(tips_admin, "EXPORT_AUDIT_IDS", 5)
+    monkeypatch.setattr(tips_export, "EXPORT_AUDIT_IDS", 5)
     obj = make_object()
     tips = bulk_tips(obj, [f"Tip {i} about a shop" for i in range(12)])
     make_tip(body="On another object")
@@ -196,9 +197,9 @@ def test_the_object_view_counts_tips_and_marks_the_object_identified(client, sup
     make_tip(obj, country="FR")
     make_tip(obj, country="FR")
     make_tip(obj, country="ES")
-    page = client.get(reverse("backoffice:object_tips", args=[obj.pk])).content.decode()
+    page = client.get(reverse("tipstaff:object_tips", args=[obj.pk])).content.decode()
     assert "<svg" in page and "France" in page and "Spain" in page
-    client.post(reverse("backoffice:object_identify", args=[obj.pk]), {"note": "Sold in Lyon."})
+    client.post(reverse("tipstaff:object_identify", args=[obj.pk]), {"note": "Sold in Lyon."})
     obj.refresh_from_db()
     assert obj.status == "identified"
     assert "Sold in Lyon." in client.get(obj.get_absolute_url()).content.decode()
@@ -224,9 +225,9 @@ def test_the_tip_list_and_queue_use_a_fixed_number_of_queries(
     with django_assert_max_num_queries(16) as list_queries:
         investigator_client.get(reverse("admin:tips_tip_changelist"), {"status__exact": "new"})
     with django_assert_max_num_queries(23):
-        investigator_client.get(reverse("backoffice:triage"))
+        investigator_client.get(reverse("tipstaff:triage"))
     with django_assert_max_num_queries(16):
-        investigator_client.get(reverse("backoffice:object_tips", args=[obj.pk]))
+        investigator_client.get(reverse("tipstaff:object_tips", args=[obj.pk]))
     sql = " ".join(q["sql"] for q in list_queries.captured_queries)
     assert "LIMIT 10001" in sql  # the count is capped, never a full COUNT(*)
 
@@ -249,7 +250,7 @@ def test_marking_identified_refreshes_the_cached_public_page(client, supervisor)
     before = public.get(obj.get_absolute_url()).content.decode()  # now in the page cache
     assert "Send a tip about this object" in before
     login_verified(client, supervisor)
-    client.post(reverse("backoffice:object_identify", args=[obj.pk]), {"note": "Sold in Lyon."})
+    client.post(reverse("tipstaff:object_identify", args=[obj.pk]), {"note": "Sold in Lyon."})
     after = public.get(obj.get_absolute_url()).content.decode()
     assert "Sold in Lyon." in after
     assert "Send a tip about this object" not in after
