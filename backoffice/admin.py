@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.models import AuditEntry
 from backoffice.services import staff_password_changed
+from traceobject.models import AuditEntry
 from traceobject.paginator import CappedCountPaginator
 
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from backoffice.audit import Action, audit_record
 from backoffice.models import SetupLink
+from traceobject.audit import Action, audit_record
 
 # Set in the session by a setup link; only such a session may enrol a new second factor.
 SETUP_SESSION_KEY = "backoffice_setup_link"

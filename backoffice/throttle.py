@@ -8,7 +8,7 @@ attempts never slow down another's.
 from django.conf import settings
 from django.core.cache import cache
 
-from tips.crypto import keyed_hash
+from traceobject.crypto import keyed_hash
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

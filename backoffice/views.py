@@ -40,7 +40,6 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from backoffice.audit import Action, audit_record
 from backoffice.models import SetupLink
 from backoffice.services import (
     SETUP_SESSION_KEY,
@@ -50,6 +49,7 @@ from backoffice.services import (
     staff_setup_link_issue,
 )
 from backoffice.throttle import login_attempt_allowed, username_hash
+from traceobject.audit import Action, audit_record
 from traceobject.staff import is_verified_staff, staff_view
 
 

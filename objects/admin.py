@@ -19,7 +19,9 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 class ObjectImageForm(forms.ModelForm):
-    """An image row: a new row needs an upload, which is checked and processed on validation."""
+    """An image row: a new row needs an upload, which is checked here (decoded, its type read
+    from the bytes) and processed by objects.services.object_image_upload once the form is
+    valid."""
 
     upload = forms.FileField(
         label=_("Image file"),
@@ -46,10 +48,9 @@ class ObjectImageForm(forms.ModelForm):
         upload = cleaned.get("upload")
         if self.instance.pk is None and not upload and self.has_changed():
             raise forms.ValidationError(_("Choose an image file to upload."))
-        self.processed = None
         if upload:
             try:
-                self.processed = imaging.process_upload(upload)
+                imaging.check_upload(upload)
             except imaging.ImageRejected as exc:
                 raise forms.ValidationError({"upload": str(exc)}) from None
         return cleaned
@@ -157,12 +158,12 @@ class TraceObjectAdmin(admin.ModelAdmin):
         for image_form in formset.forms:
             if not image_form.has_changed() or image_form in formset.deleted_forms:
                 continue
-            processed = getattr(image_form, "processed", None)
+            upload = image_form.cleaned_data.get("upload")
             if image_form.instance.pk is None:
-                if processed:
-                    image = services.object_image_add(
+                if upload:
+                    image = services.object_image_upload(
                         obj=form.instance,
-                        processed=processed,
+                        upload=upload,
                         alt_text=image_form.cleaned_data.get("alt_text", ""),
                         primary=image_form.cleaned_data.get("is_primary") or None,
                     )

@@ -511,6 +511,15 @@ def process_original(data: bytes, *, edit: Edit | None = None) -> ProcessedImage
     )
 
 
+def check_upload(fileobj) -> None:
+    """Refuse an upload that is not an acceptable, intact still image (ImageRejected).
+
+    The whole file is decoded (a truncated or hostile file fails here) but no derivative is
+    made: forms call this, and the service processes the upload once the form is valid.
+    """
+    _decode(read_upload(fileobj), need=(1, 1))
+
+
 def process_upload(fileobj, *, edit: Edit | None = None) -> ProcessedImage:
     """Validate an uploaded original and make its derivatives. Raises ImageRejected."""
     return process_original(read_upload(fileobj), edit=edit)

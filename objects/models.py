@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,63 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from traceobject.storage import private_storage, public_storage
+
 REFERENCE_PREFIX = "TAO-"
 
 
 def format_reference(number: int) -> str:
     return f"{REFERENCE_PREFIX}{number:04d}"
-
-
-def public_storage():
-    return storages["public"]
-
-
-class _PrivateStorage(Storage):
-    """Stands for storages["private"], looked up on every call.
-
-    A FileField evaluates its storage callable once, at import; looking the alias up on each
-    call means a change of STORAGES (S3 in tests, or settings overridden) is always followed.
-    """
-
-    def _target(self) -> Storage:
-        return storages["private"]
-
-    def open(self, name, mode="rb"):
-        return self._target().open(name, mode)
-
-    def save(self, name, content, max_length=None):
-        return self._target().save(name, content, max_length=max_length)
-
-    def delete(self, name):
-        return self._target().delete(name)
-
-    def exists(self, name):
-        return self._target().exists(name)
-
-    def size(self, name):
-        return self._target().size(name)
-
-    def url(self, name):
-        return self._target().url(name)
-
-    def path(self, name):
-        return self._target().path(name)
-
-    def listdir(self, path):
-        return self._target().listdir(path)
-
-    def generate_filename(self, filename):
-        return self._target().generate_filename(filename)
-
-    def get_available_name(self, name, max_length=None):
-        return self._target().get_available_name(name, max_length=max_length)
-
-
-_private = _PrivateStorage()
-
-
-def private_storage():
-    return _private
 
 
 class Category(models.Model):
@@ -106,9 +55,9 @@ class TraceObjectQuerySet(models.QuerySet):
     def publication_times(self, now):
         """(newest publication time up to `now`, next one after it) of public-status objects.
 
-        Not rows, only the two times the page cache's stamp needs (objects.cache): the first is
-        the newest object published() shows at `now`, the second when that will next change
-        without a write (an object scheduled for later).
+        Not rows, only the two times the page cache's stamp needs (traceobject.page_cache): the
+        first is the newest object published() shows at `now`, the second when that will next
+        change without a write (an object scheduled for later).
         """
         times = self.filter(
             status__in=[TraceObject.Status.PUBLISHED, TraceObject.Status.IDENTIFIED],

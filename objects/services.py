@@ -8,15 +8,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from objects import cache, imaging
+from objects import imaging
 from objects.models import (
     Category,
     ObjectImage,
     TraceObject,
     TraceObjectTranslation,
-    private_storage,
-    public_storage,
 )
+from traceobject import page_cache
+from traceobject.audit import Action, audit_record
+from traceobject.storage import private_storage, public_storage
 
 
 def _next_number() -> int:
@@ -40,14 +41,14 @@ def object_save(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> Tr
         obj.identified_at = now
     if obj.pk is not None:
         obj.save()
-        cache.bump()
+        page_cache.bump()
         return obj
     for attempt in range(5):
         obj.number = _next_number()
         try:
             with transaction.atomic():
                 obj.save()
-            cache.bump()
+            page_cache.bump()
             return obj
         except IntegrityError:
             if attempt == 4:
@@ -181,8 +182,16 @@ def object_image_add(
         for name in written:
             public.delete(name)
         raise
-    cache.bump(cache.PAGES)
+    page_cache.bump(page_cache.PAGES)
     return image
+
+
+def object_image_upload(
+    *, obj: TraceObject, upload, alt_text: str = "", primary: bool | None = None
+) -> ObjectImage:
+    """Process an editor's upload (checked by the form) and store it: object_image_add."""
+    processed = imaging.process_upload(upload)
+    return object_image_add(obj=obj, processed=processed, alt_text=alt_text, primary=primary)
 
 
 def _read_original(image: ObjectImage) -> bytes:
@@ -280,7 +289,7 @@ def object_image_update(
         image.position = position
         image.is_primary = primary
         image.save(update_fields=["alt_text", "position", "is_primary"])
-    cache.bump(cache.PAGES)
+    page_cache.bump(page_cache.PAGES)
     return image
 
 
@@ -314,17 +323,37 @@ def object_import(
 def object_translation_save(*, translation: TraceObjectTranslation) -> TraceObjectTranslation:
     """Save an object's texts in one language; the public pages show them at once."""
     translation.save()
-    cache.bump(cache.PAGES)
+    page_cache.bump(page_cache.PAGES)
     return translation
 
 
 def object_translation_delete(*, translation: TraceObjectTranslation) -> None:
     translation.delete()
-    cache.bump(cache.PAGES)
+    page_cache.bump(page_cache.PAGES)
 
 
 def category_save(*, category: Category) -> Category:
     """Save a category; its name is on every gallery page, so the cached pages go stale."""
     category.save()
-    cache.bump(cache.PAGES)
+    page_cache.bump(page_cache.PAGES)
     return category
+
+
+@transaction.atomic
+def object_identify(*, obj: TraceObject, user: AbstractBaseUser, note: str) -> TraceObject:
+    """Mark an object identified with the public note shown on its page; tips close for it.
+
+    Saved through object_save, which stamps identified_at and who changed it and refreshes the
+    cached public pages (the object page stops asking for tips at once).
+    """
+    obj.status = TraceObject.Status.IDENTIFIED
+    obj.identification_note = note
+    object_save(obj=obj, user=user)
+    audit_record(
+        action=Action.CHANGE,
+        user=user,
+        target=obj,
+        field="status",
+        new=TraceObject.Status.IDENTIFIED,
+    )
+    return obj

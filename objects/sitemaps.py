@@ -29,7 +29,7 @@ class PageSitemap(Sitemap):
         return [
             "objects:gallery",
             "objects:identified",
-            "objects:results",
+            "tips:results",
             "objects:about",
             "objects:privacy",
         ]

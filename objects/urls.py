@@ -9,7 +9,6 @@ urlpatterns = [
     path("", views.gallery, name="gallery"),
     path("objects/<ref:number>/", views.object_detail, name="detail"),
     path("identified/", views.identified, name="identified"),
-    path("results/", views.results, name="results"),
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),
     path("feeds/objects.atom", LatestObjectsFeed(), name="feed"),

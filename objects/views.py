@@ -1,4 +1,3 @@
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,24 +10,11 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from objects.cache import cached_page
 from objects.forms import GalleryFilterForm
 from objects.i18n import localise
 from objects.models import Category, TraceObject, TraceObjectTranslation
-from objects.stats import public_results
-
-
-def public_page(view):
-    """Mark a view as a public, cookie-free page that a proxy or CDN may cache for a while."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200:
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
-        return response
-
-    return require_safe(wrapped)
+from objects.selectors import ObjectWithdrawn, published_or_gone
+from traceobject.page_cache import cached_page, public_page
 
 
 def _search(query: str) -> Q:
@@ -81,20 +67,6 @@ def gallery(request):
     return render(request, "objects/gallery.html", context, status=status)
 
 
-class ObjectWithdrawn(Exception):
-    """The object was published once and has been withdrawn: answer 410, not 404."""
-
-
-def published_or_gone(number: int) -> TraceObject:
-    """The published object with this number; ObjectWithdrawn or Http404 otherwise."""
-    obj = TraceObject.objects.published().select_related("category").filter(number=number).first()
-    if obj is not None:
-        return obj
-    if TraceObject.objects.filter(number=number, status=TraceObject.Status.WITHDRAWN).exists():
-        raise ObjectWithdrawn
-    raise Http404("No such object.")
-
-
 def _withdrawn(request):
     return render(request, "410.html", status=410)
 
@@ -139,11 +111,6 @@ def identified(request):
 
 
 @public_page
-def results(request):
-    return render(request, "objects/results.html", {"results": public_results()})
-
-
-@public_page
 def about(request):
     return render(request, "pages/about.html")
 
@@ -165,9 +132,3 @@ def robots_txt(request):
     response = HttpResponse(body, content_type="text/plain; charset=utf-8")
     patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
     return response
-
-
-@require_safe
-def healthz(request):
-    """Process is alive. Touches nothing else, so it is the baseline for benchmarks."""
-    return HttpResponse("ok\n", content_type="text/plain")

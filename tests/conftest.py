@@ -15,6 +15,7 @@ from tests.personas import (
     make_staff_without_permission,
     make_supervisor,
 )
+from traceobject import process_cache
 
 _SKIPPED = {"postgres": 0, "redis": 0}
 
@@ -74,16 +75,11 @@ def _english_outside_requests():
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    from objects import cache as page_cache
-    from tips import limits
-
     cache.clear()
-    page_cache.LocalCopies.clear_all()
-    limits._secret_copy = None
+    process_cache.reset()
     yield
     cache.clear()
-    page_cache.LocalCopies.clear_all()
-    limits._secret_copy = None
+    process_cache.reset()
 
 
 @pytest.fixture

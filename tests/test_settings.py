@@ -45,7 +45,7 @@ def test_production_refuses_to_start_without_the_tip_secrets(tmp_path):
 def test_a_bad_tip_encryption_key_is_refused_when_used():
     from django.test import override_settings
 
-    from tips import crypto
+    from traceobject import crypto
 
     with (
         override_settings(TIP_ENCRYPTION_KEYS=["not-a-fernet-key"]),

@@ -13,11 +13,12 @@ import ipaddress
 import logging
 import secrets
 from datetime import UTC, datetime
-from time import monotonic
 
 from django.conf import settings
 from django.core.cache import cache
 from django_ratelimit.core import is_ratelimited
+
+from traceobject.process_cache import Held
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +28,8 @@ _SECRET_TTL = 26 * 3600
 _FALLBACK_SECRET = secrets.token_hex(32)
 # How long this process uses its copy of the day's secret before reading the cache again.
 _SECRET_COPY_SECONDS = 60
-# (day key, secret, monotonic time until which it is used): replaced whole, never changed.
-_secret_copy: tuple[str, str, float] | None = None
+# This process's copy of the day's secret, under the day's key.
+_secret_copy = Held()
 
 
 def client_address(request) -> str:
@@ -64,13 +65,11 @@ def _daily_secret() -> str:
     agree again within a minute. The per-process fallback used while the cache is unreachable
     is never kept: the next request asks the cache again.
     """
-    global _secret_copy
     day = datetime.now(UTC).strftime("%Y-%m-%d")
     key = f"ratelimit-secret:{day}"
-    copy = _secret_copy
-    now = monotonic()
-    if copy is not None and copy[0] == key and now < copy[2]:
-        return copy[1]
+    copy = _secret_copy.get(key)
+    if copy is not None:
+        return copy
     try:
         secret = cache.get(key)
         if secret is None:
@@ -81,7 +80,7 @@ def _daily_secret() -> str:
         secret = None
     if not secret:
         return _FALLBACK_SECRET
-    _secret_copy = (key, secret, now + _SECRET_COPY_SECONDS)
+    _secret_copy.put(key, secret, _SECRET_COPY_SECONDS)
     return secret
 
 

@@ -7,6 +7,9 @@ from django_countries.fields import CountryField
 
 from objects.models import TraceObject
 
+# Seeing who a tipster is (contact details) or their photo is its own permission (Tip.Meta).
+CONTACT_PERMISSION = "tips.view_tip_contact"
+
 
 class Tag(models.Model):
     """A label investigators put on tips (e.g. "brand named", "shop found")."""
@@ -25,8 +28,8 @@ class Tag(models.Model):
 class Tip(models.Model):
     """What a member of the public sent about an object. Nothing about the request is kept.
 
-    Contact details and the photo are stored encrypted (tips.crypto); the tip text stays in the
-    clear so investigators can search it. `received_at` is rounded down to the hour so it cannot
+    Contact details and the photo are stored encrypted (traceobject.crypto); the tip text stays in
+    the clear so investigators can search it. `received_at` is rounded down to the hour so it cannot
     be matched against a proxy or network log.
     """
 

@@ -12,7 +12,7 @@ import secrets
 
 from django.conf import settings
 
-from tips.crypto import keyed_hash
+from traceobject.crypto import keyed_hash
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 16

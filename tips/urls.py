@@ -7,4 +7,5 @@ app_name = "tips"
 urlpatterns = [
     path("objects/<ref:number>/tip/", views.tip_form, name="form"),
     path("follow-up/", views.follow_up, name="follow_up"),
+    path("results/", views.results, name="results"),
 ]

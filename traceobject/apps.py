@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.contrib.admin.apps import AdminConfig
 
 
 class TraceObjectConfig(AppConfig):
@@ -8,21 +7,3 @@ class TraceObjectConfig(AppConfig):
 
     def ready(self):
         from traceobject import checks  # noqa: F401  (registers the production checks)
-
-
-class BackofficeAdminConfig(AdminConfig):
-    """Django's admin, with admin.site an instance of our two-factor back-office site."""
-
-    default_site = "traceobject.staff.BackofficeSite"
-
-    def ready(self):
-        super().ready()
-        from django.contrib.admin import ModelAdmin
-        from django.http import Http404
-
-        def _not_found(model_admin, request, opts, object_id):
-            # Django's admin redirects to its index with a message; a missing (or unseeable)
-            # object is a plain 404 everywhere in the back-office.
-            raise Http404
-
-        ModelAdmin._get_obj_does_not_exist_redirect = _not_found

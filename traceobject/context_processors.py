@@ -1,12 +1,12 @@
-import functools
-
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.urls import Resolver404, get_urlconf, resolve, translate_url
 from django.utils.translation import get_language
 
+from traceobject.process_cache import memoize
 
-@functools.lru_cache(maxsize=4096)
+
+@memoize(maxsize=4096)
 def _translated_paths(
     urlconf: str, path_info: str, full_path: str, current: str
 ) -> tuple[str, ...] | None:

@@ -59,8 +59,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # Django's admin with our site class (traceobject.staff.BackofficeSite): two factors required.
-    "traceobject.apps.BackofficeAdminConfig",
+    # Django's admin with our site class (backoffice.site.BackofficeSite): two factors required.
+    "backoffice.apps.BackofficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "objects",
     "tips",
-    "backoffice",
+    "backoffice.apps.BackofficeConfig",
 ]
 
 MIDDLEWARE = [
@@ -86,8 +86,8 @@ MIDDLEWARE = [
     "traceobject.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages are answered here, inside the security headers and before sessions,
-    # locale, CSRF, auth and URL resolution; only pages objects.cache.cached_page marked.
-    "objects.cache.PublicPageCacheMiddleware",
+    # locale, CSRF, auth and URL resolution; only pages traceobject.page_cache.cached_page marked.
+    "traceobject.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the language from the URL prefix (/de/...); on an unprefixed public URL it redirects
     # by Accept-Language. It reads no cookie it did not set and sets none (no set_language view).

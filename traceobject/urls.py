@@ -1,3 +1,6 @@
+"""The root URLconf: the one module above every app. It mounts each app's public URLs under the
+language prefix and each app's staff URLs under /backoffice/."""
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -6,8 +9,8 @@ from django.urls import include, path, re_path, register_converter
 
 from objects.converters import ReferenceConverter
 from objects.sitemaps import SITEMAPS
-from objects.views import healthz, robots_txt
-from traceobject.health import readyz
+from objects.views import robots_txt
+from traceobject.health import healthz, readyz
 from traceobject.media import serve_public_media
 
 register_converter(ReferenceConverter, "ref")
@@ -16,9 +19,10 @@ register_converter(ReferenceConverter, "ref")
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
-    # Before the admin, whose catch-all would otherwise answer these.
+    # Each app's staff views, before the admin, whose catch-all would otherwise answer them;
+    # then Django's admin. All of them need the second factor.
     path("backoffice/images/", include("objects.staff_urls")),
-    # Our staff views (login steps, triage, audit) first, then Django's admin; both need 2FA.
+    path("backoffice/", include("tips.staff_urls")),
     path("backoffice/", include("backoffice.urls")),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -2,9 +2,9 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from backoffice.audit import audit_record
-from backoffice.models import AuditEntry
 from tests.personas import login_verified
+from traceobject.audit import audit_record
+from traceobject.models import AuditEntry
 
 
 @pytest.mark.django_db
@@ -30,7 +30,7 @@ def test_supervisors_read_and_filter_the_log_and_investigators_cannot(
 ):
     audit_record(action="export", actor_name="ana", target_type="tips.tip")
     audit_record(action="view", actor_name="ben", target_type="tips.tip")
-    url = reverse("admin:backoffice_auditentry_changelist")
+    url = reverse("admin:traceobject_auditentry_changelist")
     login_verified(client, supervisor)
     response = client.get(url, {"action__exact": "export"})
     assert [e.actor_name for e in response.context["cl"].result_list] == ["ana"]
@@ -46,7 +46,7 @@ def test_the_log_filters_by_account_and_lists_only_staff_accounts(client, superv
     audit_record(action="view", user=investigator, target_type="tips.tip", target_id=1)
     audit_record(action="export", user=supervisor, target_type="tips.tip")
     audit_record(action="login_failed", actor_name="unknown:abc")
-    url = reverse("admin:backoffice_auditentry_changelist")
+    url = reverse("admin:traceobject_auditentry_changelist")
     login_verified(client, supervisor)
     response = client.get(url, {"actor": investigator.pk})
     assert [e.actor_name for e in response.context["cl"].result_list] == ["investigator"]
@@ -64,7 +64,7 @@ def test_the_log_filters_by_a_time_range_read_in_the_site_time_zone(client, supe
 
     audit_record(action="view", user=supervisor)
     now = timezone.localtime()
-    url = reverse("admin:backoffice_auditentry_changelist")
+    url = reverse("admin:traceobject_auditentry_changelist")
     login_verified(client, supervisor)
     fmt = "%Y-%m-%dT%H:%M"
     around = {"at__gte": (now - timedelta(hours=1)).strftime(fmt),
@@ -87,13 +87,13 @@ def test_the_log_filters_by_a_time_range_read_in_the_site_time_zone(client, supe
 def test_the_filtered_log_uses_a_fixed_number_of_queries(
     client, supervisor, investigator, django_assert_max_num_queries, n
 ):
-    from backoffice.models import AuditEntry as Entry
+    from traceobject.models import AuditEntry as Entry
 
     Entry.objects.bulk_create(
         [Entry(actor=investigator, actor_name="investigator", action="view",
                target_type="tips.tip", target_id=str(i)) for i in range(n)]
     )  # fmt: skip
-    url = reverse("admin:backoffice_auditentry_changelist")
+    url = reverse("admin:traceobject_auditentry_changelist")
     login_verified(client, supervisor)
     with django_assert_max_num_queries(12):
         response = client.get(url, {"actor": investigator.pk, "action__exact": "view"})

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from backoffice.models import AuditEntry
 from tests.personas import (
     PASSWORD,
     login_verified,
@@ -23,6 +22,7 @@ from tests.personas import (
     totp_code,
     totp_device,
 )
+from traceobject.models import AuditEntry
 
 LOGIN = reverse("admin:login")
 OTP = reverse("backoffice:otp")

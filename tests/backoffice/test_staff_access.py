@@ -10,8 +10,9 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from backoffice.models import AuditEntry, SetupLink
+from backoffice.models import SetupLink
 from tests.personas import PASSWORD, login_verified, make_investigator, totp_code
+from traceobject.models import AuditEntry
 
 LOGIN = reverse("admin:login")
 OTP = reverse("backoffice:otp")

@@ -5,9 +5,10 @@ from django.test import Client
 from PIL import Image
 
 from objects import imaging, services
-from objects.models import TraceObject, public_storage
+from objects.models import TraceObject
 from tests.factories import make_object
 from tests.personas import login_verified, make_editor
+from traceobject.storage import public_storage
 
 YELLOW = (240, 200, 40)
 

@@ -7,10 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from objects import cache as page_cache
 from objects.models import TraceObject
 from tests.factories import make_category, make_object
 from tests.html import tags
+from traceobject import page_cache
 
 GALLERY = reverse("objects:gallery")
 

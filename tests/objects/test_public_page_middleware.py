@@ -15,12 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from objects import cache as page_cache
 from objects import services
 from objects.models import TraceObject
 from tests.factories import make_object
 from tests.personas import login_verified, make_editor
 from tests.test_security_headers import assert_security_headers
+from traceobject import page_cache
 
 GALLERY = "/en/"
 # Set per request by the outer middleware, so different on every response.

@@ -64,7 +64,7 @@ def test_results_are_counted_from_the_data(client):
     _identify(a, country="PT")
     _identify(b, country="PT")
     _identify(c, country="BR")
-    results = client.get(reverse("objects:results")).context["results"]
+    results = client.get(reverse("tips:results")).context["results"]
     assert (results.tips_received, results.objects_published) == (2, 3)
     assert (results.objects_identified, results.countries_traced) == (3, 2)
 
@@ -75,7 +75,7 @@ def test_results_are_cached_and_refreshed_by_the_services(
 ):
     settings.PUBLIC_STATS_SECONDS = 1
     obj = make_object()
-    url = reverse("objects:results")
+    url = reverse("tips:results")
     assert client.get(url).context["results"].tips_received == 0
     with django_assert_num_queries(0):
         assert client.get(url).context["results"].tips_received == 0

@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import make_tip
-from tips import crypto, services
+from tips import services
 from tips.models import Tip, TipMessage
+from traceobject import crypto
 
 URL = reverse("tips:follow_up")
 

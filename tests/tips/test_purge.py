@@ -6,11 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from backoffice.models import AuditEntry
-from objects.models import private_storage
 from tests.factories import make_image_bytes, make_object, make_tip
 from tips import services
 from tips.models import Tip, TipEvent, TipMessage
+from traceobject.models import AuditEntry
+from traceobject.storage import private_storage
 
 
 @pytest.mark.django_db(transaction=True)

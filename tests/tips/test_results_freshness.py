@@ -6,11 +6,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from objects import cache
-from objects.stats import public_results
 from tests.factories import make_object, make_tip
 from tips import services
 from tips.models import Tip
+from tips.stats import public_results
+from traceobject import page_cache as cache
 
 
 @pytest.mark.django_db

@@ -5,10 +5,11 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
 from django.test import override_settings
 
-from objects.models import private_storage
 from tests.factories import make_image_bytes, make_tip
-from tips import crypto, services
+from tips import services
 from tips.models import Tip, TipMessage
+from traceobject import crypto
+from traceobject.storage import private_storage
 
 
 @pytest.mark.django_db

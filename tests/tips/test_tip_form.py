@@ -8,8 +8,9 @@ from django.urls import reverse
 from PIL import Image
 
 from tests.factories import SENTINEL_TEXT, make_image_bytes, make_object, tip_form_data
-from tips import crypto, receipts, services
+from tips import receipts, services
 from tips.models import Tip
+from traceobject import crypto
 
 CODE = re.compile(r'value="([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})"')
 

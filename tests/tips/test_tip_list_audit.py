@@ -5,8 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from backoffice.models import AuditEntry
 from tests.factories import bulk_tips, make_object
+from traceobject.models import AuditEntry
 
 LIST = reverse("admin:tips_tip_changelist")
 

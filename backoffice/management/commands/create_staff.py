@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from backoffice.audit import Action, audit_record
 from backoffice.roles import CONTACT_PERMISSION, ROLE_NAMES
 from backoffice.services import setup_link_url, staff_setup_link_issue
+from traceobject.audit import Action, audit_record
 
 
 class Command(BaseCommand):

@@ -2,9 +2,9 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from objects.models import private_storage
-from tips import crypto
 from tips.models import Tip, TipMessage
+from traceobject import crypto
+from traceobject.storage import private_storage
 
 
 class Command(BaseCommand):

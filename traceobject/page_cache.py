@@ -8,8 +8,8 @@ cache. Nothing relies on signals: a write that bypasses the services is not a pu
 
 import hashlib
 import logging
-import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 
@@ -18,10 +18,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe, quote_etag
 from django.utils.translation import get_language, get_language_from_path
-from django.views.decorators.http import condition
+from django.views.decorators.http import condition, require_safe
+
+from traceobject.process_cache import LocalCopies
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,24 @@ def bump(*names: str) -> None:
 # The publication stamp: (pages version, newest publication time, next scheduled publication).
 STAMP_KEY = "public:stamp"
 
+PublicationTimes = Callable[[datetime], tuple[datetime | None, datetime | None]]
+_publication_source: list[PublicationTimes] = []
+
+
+def set_publication_times(source: PublicationTimes) -> None:
+    """Name the function that gives (newest publication up to now, next one after it).
+
+    The core knows nothing of objects: the objects app registers its query here when it is
+    ready (objects.apps.ObjectsConfig.ready), so the page cache never imports a layer above it.
+    """
+    _publication_source[:] = [source]
+
+
+def _publication_times(now: datetime) -> tuple[datetime | None, datetime | None]:
+    if not _publication_source:
+        return None, None  # no objects app: nothing is ever scheduled
+    return _publication_source[0](now)
+
 
 def publication_stamp(found: dict | None = None) -> tuple[int, datetime | None]:
     """(pages version, newest publication time), usually from one cache round trip.
@@ -94,9 +114,7 @@ def publication_stamp(found: dict | None = None) -> tuple[int, datetime | None]:
             and (upcoming is None or now < upcoming)
         ):
             return pages, latest
-    from objects.models import TraceObject
-
-    latest, upcoming = TraceObject.objects.publication_times(now)
+    latest, upcoming = _publication_times(now)
     cache.set(STAMP_KEY, (pages, latest, upcoming), settings.PUBLIC_PAGE_CACHE_SECONDS)
     return pages, latest
 
@@ -238,52 +256,6 @@ def store_response(request, response) -> None:
     _local_put(key, (response.content, headers))
 
 
-class LocalCopies:
-    """A bounded per-process copy of recently used values, each valid only under its stamp.
-
-    An entry is returned only for the stamp it was stored with (an ETag, a publication stamp),
-    which the caller reads from the shared cache on every request, so a copy is never staler
-    than the shared data: a change on any node is a miss here too. Entries also expire
-    PUBLIC_PAGE_CACHE_SECONDS after they were stored, and past PUBLIC_PAGE_LOCAL_ENTRIES the
-    oldest stored goes first. Safe for gunicorn's threads (a lock around every change).
-    """
-
-    _all: "list[LocalCopies]" = []
-
-    def __init__(self):
-        self._entries: dict = {}
-        self._lock = threading.Lock()
-        LocalCopies._all.append(self)
-
-    def get(self, key, stamp):
-        stored = self._entries.get(key)
-        if stored is None or stored[0] != stamp or stored[2] <= time.monotonic():
-            return None
-        return stored[1]
-
-    def put(self, key, stamp, value) -> None:
-        if settings.PUBLIC_PAGE_LOCAL_ENTRIES <= 0:
-            return
-        expires = time.monotonic() + settings.PUBLIC_PAGE_CACHE_SECONDS
-        with self._lock:
-            self._entries.pop(key, None)
-            self._entries[key] = (stamp, value, expires)
-            while len(self._entries) > settings.PUBLIC_PAGE_LOCAL_ENTRIES:
-                del self._entries[next(iter(self._entries))]  # the oldest stored
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    @classmethod
-    def clear_all(cls) -> None:
-        for copies in cls._all:
-            copies.clear()
-
-
 # The most recently served pages, so a hit does not carry the page (30 KB for the gallery)
 # from the shared cache and unpickle it each time; used only under the current ETag.
 _LOCAL_PAGES = LocalCopies()
@@ -336,3 +308,16 @@ def cached_value(name: str, namespace: str, compute, timeout: int | None = None)
         except Exception:
             log.warning("public value %s: cache unreachable, not stored", name)
     return value
+
+
+def public_page(view):
+    """Mark a view as a public, cookie-free page that a proxy or CDN may cache for a while."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+        return response
+
+    return require_safe(wrapped)

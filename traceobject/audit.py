@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from backoffice.models import AuditEntry
+from traceobject.models import AuditEntry
 
 Action = AuditEntry.Action
 

@@ -1,0 +1,59 @@
+"""The two media stores: public derivatives and private originals, tip photos and previews.
+
+Both are looked up by alias in STORAGES on every call, so a change of STORAGES (S3 in tests, or
+settings overridden) is always followed. Originals and attachments never get a public URL.
+"""
+
+from django.core.files.storage import Storage, storages
+
+
+def public_storage():
+    return storages["public"]
+
+
+class _PrivateStorage(Storage):
+    """Stands for storages["private"], looked up on every call.
+
+    A FileField evaluates its storage callable once, at import; looking the alias up on each
+    call means a change of STORAGES (S3 in tests, or settings overridden) is always followed.
+    """
+
+    def _target(self) -> Storage:
+        return storages["private"]
+
+    def open(self, name, mode="rb"):
+        return self._target().open(name, mode)
+
+    def save(self, name, content, max_length=None):
+        return self._target().save(name, content, max_length=max_length)
+
+    def delete(self, name):
+        return self._target().delete(name)
+
+    def exists(self, name):
+        return self._target().exists(name)
+
+    def size(self, name):
+        return self._target().size(name)
+
+    def url(self, name):
+        return self._target().url(name)
+
+    def path(self, name):
+        return self._target().path(name)
+
+    def listdir(self, path):
+        return self._target().listdir(path)
+
+    def generate_filename(self, filename):
+        return self._target().generate_filename(filename)
+
+    def get_available_name(self, name, max_length=None):
+        return self._target().get_available_name(name, max_length=max_length)
+
+
+_private = _PrivateStorage()
+
+
+def private_storage():
+    return _private
