@@ -6,9 +6,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from demo.art import DEMO_CATEGORIES, DEMO_OBJECTS, draw
 from objects import imaging, services
-from objects.demo_art import DEMO_CATEGORIES, DEMO_OBJECTS, draw
 from objects.models import Category, TraceObject
+from tips import services as tip_services
+from tips.models import Tip
 
 # Demo objects are recognised by this internal marker, so a second run adds nothing.
 DEMO_MARKER = "demo:"
@@ -109,9 +111,6 @@ class Command(BaseCommand):
         Made once, through the same service as the public form, and only while the demo
         objects have no tips at all: a second run adds nothing.
         """
-        from tips import services as tip_services
-        from tips.models import Tip
-
         demo = TraceObject.objects.published().filter(
             case_reference__startswith=DEMO_MARKER, status=TraceObject.Status.PUBLISHED
         )
