@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.art import DEMO_CATEGORIES, DEMO_OBJECTS, draw
+from demo.guard import refuse_in_production
 from objects import imaging, services
 from objects.models import Category, TraceObject
 from tips import services as tip_services
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=None, help="Create at most this many.")
 
     def handle(self, *args, limit=None, **opts):
+        refuse_in_production("seed_demo")
         categories = {}
         for item in DEMO_CATEGORIES:
             categories[item["slug"]], _ = Category.objects.get_or_create(
