@@ -71,8 +71,8 @@ def gallery_bytes() -> None:
     import django
 
     django.setup()
+    from demo.art import DEMO_OBJECTS, draw
     from objects import imaging
-    from objects.demo_art import DEMO_OBJECTS, draw
 
     at_1x = at_2x = jpeg_1x = 0
     avif_bytes = webp_bytes = 0

@@ -427,7 +427,8 @@ def main() -> int:
     python = sys.executable
     run([python, "manage.py", "migrate", "--no-input", "-v", "0"], env)
     run([python, "manage.py", "collectstatic", "--no-input", "-v", "0"], env)
-    run([python, "bench/seed.py", str(args.objects), str(args.tips)], env)
+    # seed_demo is in the demo app, installed with DEBUG off only by DEMO_APP=1; not on the nodes.
+    run([python, "bench/seed.py", str(args.objects), str(args.tips)], {**env, "DEMO_APP": "1"})
 
     # This process mints the tip forms' tokens, so it needs the nodes' settings (SECRET_KEY).
     os.environ.update({**env, "DJANGO_SETTINGS_MODULE": "traceobject.settings"})

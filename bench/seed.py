@@ -58,8 +58,8 @@ def main(count: int, tips: int) -> None:
     django.setup()
     from django.core.management import call_command
 
+    from demo.art import DEMO_OBJECTS, draw
     from objects import imaging, services
-    from objects.demo_art import DEMO_OBJECTS, draw
     from objects.models import Category, TraceObject
 
     call_command("seed_demo")

@@ -21,7 +21,12 @@ def _load_settings(**env):
     }
     env = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(
-        [sys.executable, "-c", "import traceobject.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
+        [
+            sys.executable,
+            "-c",
+            "import traceobject.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS); "
+            "print('apps:', *s.INSTALLED_APPS)",
+        ],
         env={**clean, **env},
         capture_output=True,
         text=True,
@@ -73,6 +78,37 @@ def test_debug_generates_a_development_key_once_under_var(tmp_path):
 def test_a_bad_boolean_fails_loudly(tmp_path):
     result = _load_settings(DEBUG="maybe", VAR_DIR=str(tmp_path))
     assert "DEBUG must be one of" in result.stderr
+
+
+def _apps(result) -> list[str]:
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1].split()[1:]
+
+
+def test_the_demo_app_is_installed_only_with_debug_or_demo_app(tmp_path):
+    production = {"SECRET_KEY": "x" * 40, "VAR_DIR": str(tmp_path)}
+    apps = _apps(_load_settings(**production))
+    assert "backoffice" in apps and "demo" not in apps
+    assert "demo" not in _apps(_load_settings(**production, DEMO_APP="0"))
+    assert "demo" in _apps(_load_settings(**production, DEMO_APP="1"))
+    assert "demo" in _apps(_load_settings(DEBUG="1", VAR_DIR=str(tmp_path)))
+    bad = _load_settings(**production, DEMO_APP="sometimes")
+    assert "DEMO_APP must be one of" in bad.stderr
+
+
+def test_production_settings_have_no_seed_demo_command(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    env.update(
+        SECRET_KEY="x" * 60,
+        RECEIPT_KEY="r" * 60,
+        TIP_ENCRYPTION_KEYS=os.environ["TIP_ENCRYPTION_KEYS"],
+        VAR_DIR=str(tmp_path),
+    )
+    command = [sys.executable, "manage.py", "seed_demo"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "Unknown command: 'seed_demo'" in result.stderr
+    assert not (tmp_path / "db.sqlite3").exists()
 
 
 def test_a_bad_redis_url_fails_loudly(tmp_path):

@@ -77,6 +77,15 @@ INSTALLED_APPS = [
     "tips",
     "backoffice.apps.BackofficeConfig",
 ]
+# The demo app (drawn demo objects, `seed_demo`, `create_demo_login`): development only. It is on
+# with DEBUG, or with DEMO_APP=1 for a production-like demo or benchmark site; it is not in the
+# production image (.dockerignore), where DEBUG alone leaves it out and DEMO_APP=1 fails loudly.
+DEMO_APP = env_bool("DEMO_APP", False)
+if DEMO_APP or DEBUG:
+    if (BASE_DIR / "demo" / "apps.py").is_file():
+        INSTALLED_APPS.append("demo")
+    elif DEMO_APP:
+        raise ImproperlyConfigured("DEMO_APP=1, but the demo app is not here (not in the image).")
 
 MIDDLEWARE = [
     # First, so every log line written while a request runs carries its id.

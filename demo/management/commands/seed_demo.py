@@ -6,9 +6,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from demo.art import DEMO_CATEGORIES, DEMO_OBJECTS, draw
+from demo.guard import refuse_in_production
 from objects import imaging, services
-from objects.demo_art import DEMO_CATEGORIES, DEMO_OBJECTS, draw
 from objects.models import Category, TraceObject
+from tips import services as tip_services
+from tips.models import Tip
 
 # Demo objects are recognised by this internal marker, so a second run adds nothing.
 DEMO_MARKER = "demo:"
@@ -58,6 +61,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=None, help="Create at most this many.")
 
     def handle(self, *args, limit=None, **opts):
+        refuse_in_production("seed_demo")
         categories = {}
         for item in DEMO_CATEGORIES:
             categories[item["slug"]], _ = Category.objects.get_or_create(
@@ -109,9 +113,6 @@ class Command(BaseCommand):
         Made once, through the same service as the public form, and only while the demo
         objects have no tips at all: a second run adds nothing.
         """
-        from tips import services as tip_services
-        from tips.models import Tip
-
         demo = TraceObject.objects.published().filter(
             case_reference__startswith=DEMO_MARKER, status=TraceObject.Status.PUBLISHED
         )

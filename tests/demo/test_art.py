@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from PIL import ImageChops, ImageStat
 
-from objects.demo_art import DEMO_CATEGORIES, DEMO_OBJECTS, draw
+from demo.art import DEMO_CATEGORIES, DEMO_OBJECTS, draw
 
 KEYS = [obj["key"] for obj in DEMO_OBJECTS]
 FIELDS = {

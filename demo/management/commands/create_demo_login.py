@@ -1,10 +1,11 @@
 import secrets
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from demo.guard import refuse_in_production
 
 
 class Command(BaseCommand):
@@ -17,8 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="demo")
 
     def handle(self, *args, username, **opts):
-        if not settings.DEBUG:
-            raise CommandError("create_demo_login only runs with DEBUG=1 (it prints a password).")
+        refuse_in_production("create_demo_login", "it prints a staff password")
         password = secrets.token_urlsafe(12)
         user, created = get_user_model().objects.get_or_create(username=username)
         user.is_staff = user.is_superuser = True
