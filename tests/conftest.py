@@ -1,4 +1,5 @@
 import os
+import secrets
 import shutil
 
 import pytest
@@ -72,6 +73,26 @@ def pytest_sessionstart(session):
     # override_settings, not an assignment: it sends setting_changed, which empties Django's
     # cached hasher list. Left on for the whole session (the process ends with it).
     override_settings(PASSWORD_HASHERS=FAST_HASHERS).enable()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """A test database of this run's own on PostgreSQL: test_traceobject_<pid>_<random>.
+
+    Two runs against one server (two work trees, CI and a developer) would otherwise both use
+    test_traceobject, and the second fails with "database test_traceobject already exists" or
+    drops the first one's. pytest-django drops it at the end of the run; one killed midway
+    leaves it behind (`psql -l | grep test_traceobject_`). With --reuse-db the fixed name stays,
+    so the kept database is found again next time. Anything that needs the name at run time
+    (the gunicorn nodes of tests/deploy) reads connection.settings_dict["NAME"], which is this
+    name once the database is set up.
+    """
+    if not _postgres() or request.config.getvalue("reuse_db"):
+        return
+    default = settings.DATABASES["default"]
+    test = default.setdefault("TEST", {})
+    base = test.get("NAME") or f"test_{default['NAME']}"
+    test["NAME"] = f"{base}_{os.getpid()}_{secrets.token_hex(2)}"
 
 
 @pytest.fixture(autouse=True)
