@@ -15,6 +15,7 @@ test), so give them one nothing else uses: never db 0, and not one another run o
 import os
 import socket
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/traceobject"
@@ -60,6 +61,12 @@ def main() -> int:
     if missing and required:
         print(f"REQUIRE_SERVICES=1 but {' and '.join(missing)} not reachable: failing.")
         return 1
+    # The .mo files are build output (`make messages`, which `make test` runs first); compiled
+    # here too, so running this script directly does not test missing or stale translations.
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from compilemessages import compile_all
+
+    compile_all()
     sys.stdout.flush()
     args = [sys.executable, "-m", "pytest", *sys.argv[1:]]
     os.execve(sys.executable, args, env)  # noqa: S606 (fixed argv, no shell)
