@@ -87,5 +87,5 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var/test .pytest_cache .ruff_cache
+	rm -rf $(VENV) var/test var/mypy .pytest_cache .ruff_cache
 	find locale -name '*.mo' -delete
