@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 MANAGE := $(PY) manage.py
 
-.PHONY: run test messages lint format migrations-check check-deploy docker-lint bench clean help
+.PHONY: run test messages lint format typecheck migrations-check check-deploy docker-lint bench clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -13,6 +13,7 @@ help:
 	@echo "make test              the whole test suite (PostgreSQL and Redis when reachable)"
 	@echo "make messages          compile the translations (locale/*/LC_MESSAGES/*.po) to .mo"
 	@echo "make lint              ruff check and format check"
+	@echo "make typecheck         mypy with django-stubs on the typed layers (TYPED below)"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make check-deploy      manage.py check --deploy with production-like settings"
 	@echo "make docker-lint       hadolint on the Dockerfile"
@@ -53,6 +54,16 @@ format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The typed layers: settings and helpers, and the service and selector modules. tips/services.py
+# is becoming the package tips/services/: whichever exists is checked.
+TYPED := traceobject objects/services.py tips/selectors.py \
+  $(if $(wildcard tips/services.py),tips/services.py,tips/services) backoffice/services.py
+
+# DEBUG=1: the plugin imports the settings, which need no secrets then (as for migrations-check).
+typecheck: export DEBUG = 1
+typecheck: $(VENV)/.dev-installed
+	$(VENV)/bin/mypy $(TYPED)
+
 migrations-check: export DEBUG = 1
 migrations-check: $(VENV)/.dev-installed
 	$(MANAGE) makemigrations --check --dry-run
@@ -76,5 +87,5 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var/test .pytest_cache .ruff_cache
+	rm -rf $(VENV) var/test var/mypy .pytest_cache .ruff_cache
 	find locale -name '*.mo' -delete

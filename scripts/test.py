@@ -4,11 +4,18 @@ DATABASE_URL and REDIS_URL are used when set; otherwise the local defaults are t
 (postgres://postgres@127.0.0.1:5432/traceobject and redis://127.0.0.1:6379/1). A service that
 does not answer is replaced by SQLite / local memory, and the tests marked as needing it are
 skipped with a count. With REQUIRE_SERVICES=1 a missing service fails the run instead.
+
+PostgreSQL: the tests create their own database, test_<name>_<pid>_<random>, and drop it at the
+end (tests/conftest.py), so runs on one server do not collide; the database named in the URL is
+not touched. Redis: the tests FLUSH the database number in REDIS_URL (before and after every
+test), so give them one nothing else uses: never db 0, and not one another run or a developer's
+`make run` uses at the same time (e.g. REDIS_URL=redis://127.0.0.1:6379/7).
 """
 
 import os
 import socket
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/traceobject"
@@ -43,7 +50,9 @@ def main() -> int:
     redis_url = env.get("REDIS_URL") or DEFAULT_REDIS_URL
     if reachable(redis_url, 6379):
         env["REDIS_URL"] = redis_url
-        print(f"test cache: Redis at {urlsplit(redis_url).hostname}:{urlsplit(redis_url).port}")
+        parts = urlsplit(redis_url)
+        db = parts.path.lstrip("/") or "0"
+        print(f"test cache: Redis at {parts.hostname}:{parts.port or 6379} db {db} (flushed)")
     else:
         env.pop("REDIS_URL", None)
         missing.append("Redis")
@@ -52,6 +61,12 @@ def main() -> int:
     if missing and required:
         print(f"REQUIRE_SERVICES=1 but {' and '.join(missing)} not reachable: failing.")
         return 1
+    # The .mo files are build output (`make messages`, which `make test` runs first); compiled
+    # here too, so running this script directly does not test missing or stale translations.
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from compilemessages import compile_all
+
+    compile_all()
     sys.stdout.flush()
     args = [sys.executable, "-m", "pytest", *sys.argv[1:]]
     os.execve(sys.executable, args, env)  # noqa: S606 (fixed argv, no shell)

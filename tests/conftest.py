@@ -1,9 +1,11 @@
 import os
+import secrets
 import shutil
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test import override_settings
 from django.utils import translation
 
 from tests.factories import make_category, make_object
@@ -19,6 +21,14 @@ from traceobject import process_cache
 
 _SKIPPED = {"postgres": 0, "redis": 0}
 
+# Hashing a password with Argon2id takes a tenth of a second and 100 MiB on purpose; the suite
+# creates a user in most back-office tests, so it hashes with MD5 instead, except in the tests
+# marked `argon2` (the hashing tests) and in tests/deploy and tests/load, whose gunicorn nodes
+# check passwords with the production settings, which do not know MD5.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+REAL_HASHERS = list(settings.PASSWORD_HASHERS)
+_REAL_HASHER_FOLDERS = ("tests/deploy/", "tests/load/")
+
 
 def _postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -31,6 +41,8 @@ def _redis() -> bool:
 def pytest_collection_modifyitems(config, items):
     available = {"postgres": _postgres(), "redis": _redis()}
     for item in items:
+        if any(folder in item.nodeid for folder in _REAL_HASHER_FOLDERS):
+            item.add_marker(pytest.mark.argon2)
         for name, ok in available.items():
             if item.get_closest_marker(name) and not ok:
                 _SKIPPED[name] += 1
@@ -59,6 +71,39 @@ def pytest_sessionstart(session):
         shutil.rmtree(settings.VAR_DIR / "media", ignore_errors=True)
     # whitenoise warns about a missing STATIC_ROOT on every request otherwise.
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    # override_settings, not an assignment: it sends setting_changed, which empties Django's
+    # cached hasher list. Left on for the whole session (the process ends with it).
+    override_settings(PASSWORD_HASHERS=FAST_HASHERS).enable()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """A test database of this run's own on PostgreSQL: test_traceobject_<pid>_<random>.
+
+    Two runs against one server (two work trees, CI and a developer) would otherwise both use
+    test_traceobject, and the second fails with "database test_traceobject already exists" or
+    drops the first one's. pytest-django drops it at the end of the run; one killed midway
+    leaves it behind (`psql -l | grep test_traceobject_`). With --reuse-db the fixed name stays,
+    so the kept database is found again next time. Anything that needs the name at run time
+    (the gunicorn nodes of tests/deploy) reads connection.settings_dict["NAME"], which is this
+    name once the database is set up.
+    """
+    if not _postgres() or request.config.getvalue("reuse_db"):
+        return
+    default = settings.DATABASES["default"]
+    test = default.setdefault("TEST", {})
+    base = test.get("NAME") or f"test_{default['NAME']}"
+    test["NAME"] = f"{base}_{os.getpid()}_{secrets.token_hex(2)}"
+
+
+@pytest.fixture(autouse=True)
+def _password_hashers(request):
+    """The production hashers (Argon2id first) for a test marked `argon2`; MD5 for the rest."""
+    if request.node.get_closest_marker("argon2"):
+        with override_settings(PASSWORD_HASHERS=REAL_HASHERS):
+            yield
+    else:
+        yield
 
 
 @pytest.fixture(autouse=True)
