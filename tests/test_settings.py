@@ -88,7 +88,7 @@ def _apps(result) -> list[str]:
 def test_the_demo_app_is_installed_only_with_debug_or_demo_app(tmp_path):
     production = {"SECRET_KEY": "x" * 40, "VAR_DIR": str(tmp_path)}
     apps = _apps(_load_settings(**production))
-    assert "backoffice" in apps and "demo" not in apps
+    assert "backoffice.apps.BackofficeConfig" in apps and "demo" not in apps
     assert "demo" not in _apps(_load_settings(**production, DEMO_APP="0"))
     assert "demo" in _apps(_load_settings(**production, DEMO_APP="1"))
     assert "demo" in _apps(_load_settings(DEBUG="1", VAR_DIR=str(tmp_path)))
