@@ -55,8 +55,10 @@ def violations() -> list[str]:
             where = f"{relative}:{line} imports {module}"
             if LAYERS.index(top) > own and relative not in ABOVE_EVERY_APP:
                 found.append(f"{where}, a layer above {LAYERS[own]}")
-            elif function and top != LAYERS[own] and not (
-                path.name == "apps.py" and function == "ready"
+            elif (
+                function
+                and top != LAYERS[own]
+                and not (path.name == "apps.py" and function == "ready")
             ):
                 found.append(f"{where} inside {function}(): import it at the top")
     return found

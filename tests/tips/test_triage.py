@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from tests.factories import bulk_tips, make_image_bytes, make_object, make_tip
 from tests.personas import login_verified
-from tips.services import export as tips_export
 from tips import selectors, services
 from tips.models import Tip, TipEvent
+from tips.services import export as tips_export
 from traceobject.models import AuditEntry
 
 FOLLOW_UP = reverse("tips:follow_up")
