@@ -1,9 +1,14 @@
 """Per-account login throttle: a fixed window counter in the shared cache.
 
-The key is an HMAC of the normalised username with SECRET_KEY, so the cache never holds a
-username (or a password typed into the username field) in the clear, and one account's
-attempts never slow down another's.
+The key is an HMAC, with SECRET_KEY, of the username in the one normal form that names an
+account (`account_name`: the form authentication itself uses, NFKC, then case-folded and
+trimmed), so look-alike spellings of one account ("ｅditor", "EDITOR ", "editor") share one
+counter instead of giving an attacker millions. The cache never holds a username (or a password
+typed into the username field) in the clear, and one account's attempts never slow down
+another's.
 """
+
+import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,8 +23,17 @@ def _rate() -> tuple[int, int]:
     return int(count), _PERIODS[period.strip()[-1:]] * int(period.strip()[:-1] or 1)
 
 
+def account_name(username: str) -> str:
+    """The normal form of a typed username: what authentication compares, case-folded.
+
+    Django's login form applies NFKC before authenticating (fullwidth "ｅ" becomes "e"); the
+    throttle and the audit log must see the same name, or each look-alike is a fresh account.
+    """
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
 def _key(username: str) -> str:
-    digest = keyed_hash(username.strip().casefold(), key=settings.SECRET_KEY)
+    digest = keyed_hash(account_name(username), key=settings.SECRET_KEY)
     return f"staff-login:{digest}"
 
 

@@ -48,7 +48,7 @@ from backoffice.services import (
     staff_second_factor_reset,
     staff_setup_link_issue,
 )
-from backoffice.throttle import login_attempt_allowed, username_hash
+from backoffice.throttle import account_name, login_attempt_allowed, username_hash
 from traceobject.audit import Action, audit_record
 from traceobject.staff import is_verified_staff, staff_view
 
@@ -111,10 +111,15 @@ def login_view(request, site=None):
 
 
 def _audit_name(username: str) -> str:
-    """The username for the audit log if it is an account's, else a keyed hash of it."""
-    if get_user_model().objects.filter(username=username).exists():
-        return username
-    return f"unknown:{username_hash(username)}"
+    """The account a typed username resolves to (in the throttle's normal form), for the audit
+    log; a keyed hash of what was typed when it names no account."""
+    found = (
+        get_user_model()
+        .objects.filter(username__iexact=account_name(username))
+        .values_list("username", flat=True)
+        .first()
+    )
+    return found if found is not None else f"unknown:{username_hash(username)}"
 
 
 def _qr_data_uri(text: str) -> str:

@@ -256,3 +256,30 @@ def test_create_staff_prints_a_one_time_setup_link(client, capsys):
     assert response["Location"] == OTP
     assert "Set up your second factor" in client.get(OTP).content.decode()
     assert Client().get(link).status_code == 404  # used once
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "look_alike",
+    ["ｉnvestigator", "INVESTIGATOR", " investigator ", "Investigator\u3000", "ｉｎｖｅｓｔｉｇａｔｏｒ"],
+)
+def test_a_look_alike_username_shares_the_accounts_throttle(client, look_alike):
+    make_investigator()
+    for _ in range(5):
+        _password_step(client, "investigator", "wrong password")
+    response = _password_step(Client(), look_alike)  # the right password, another spelling
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    throttled = AuditEntry.objects.filter(action="login_throttled").get()
+    assert throttled.actor_name == "investigator", "audited under the account it resolves to"
+
+
+@pytest.mark.django_db
+def test_look_alike_attempts_count_towards_the_same_account(client):
+    make_investigator()
+    spellings = ["ｉnvestigator", "INVESTIGATOR", "investigator ", "Investigator", "ｉｎvestigator"]
+    for spelling in spellings:
+        assert _password_step(Client(), spelling, "wrong password").status_code == 200
+    assert _password_step(Client(), "investigator").status_code == 429
+    failed = set(AuditEntry.objects.filter(action="login_failed").values_list("actor_name", flat=True))
+    assert failed == {"investigator"}
