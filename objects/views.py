@@ -32,7 +32,7 @@ def _localised_page(objects, number):
 
 
 @public_page
-@cached_page
+@cached_page(params=("q", "category", "page"))
 def gallery(request):
     form = GalleryFilterForm(request.GET or None)
     objects = TraceObject.objects.published().for_cards()
@@ -103,7 +103,7 @@ def _og_image(request, image):
 
 
 @public_page
-@cached_page
+@cached_page(params=("page",))
 def identified(request):
     objects = TraceObject.objects.identified().for_cards().order_by("-identified_at", "-number")
     page = _localised_page(objects, request.GET.get("page"))

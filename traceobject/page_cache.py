@@ -15,11 +15,13 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import parse_http_date_safe, quote_etag
+from django.utils.http import parse_http_date_safe, quote_etag, urlencode
 from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.http import condition, require_safe
 
@@ -134,14 +136,43 @@ def request_stamp(request):
     return request._public_stamp
 
 
+def canonical_query(request) -> str:
+    """The query string a cached page is named by: only the parameters a cached view reads
+    (PUBLIC_PAGE_QUERY_PARAMS), each once, in that fixed order. `?junk=1`, a repeated or
+    reordered parameter all name the same page, so junk cannot fill the cache."""
+    kept = [(name, request.GET[name]) for name in settings.PUBLIC_PAGE_QUERY_PARAMS
+            if name in request.GET]  # fmt: skip
+    return urlencode(kept)
+
+
+def _canonical_url(request) -> str:
+    """scheme://host/path?query as the cache knows it: the host without a port."""
+    host, _port = split_domain_port(request.get_host())
+    query = canonical_query(request)
+    return f"{request.scheme}://{host}{request.path}" + (f"?{query}" if query else "")
+
+
+def _is_canonical(request) -> bool:
+    """Whether the page rendered for this request may be stored for its canonical URL.
+
+    Only a request already in canonical form: the same query string, and a Host header with no
+    port or the port the server answers on. A page rendered for `?junk=1` or `Host: site:1234`
+    would carry that in its absolute links (hreflang, Open Graph), so it is answered but never
+    stored; a later canonical request stores the page everyone gets.
+    """
+    _host, port = split_domain_port(request.get_host())
+    if port and port != str(request.META.get("SERVER_PORT", "")):
+        return False
+    return request.META.get("QUERY_STRING", "") == canonical_query(request)
+
+
 def _page_etag(request, language: str) -> str | None:
     stamp = request_stamp(request)
     if stamp is None:
         return None
     pages, latest = stamp
     # Host and scheme too: the page holds absolute URLs (hreflang, Open Graph, share links).
-    raw = f"{pages}|{latest}|{language}|{request.scheme}://{request.get_host()}"
-    raw += request.get_full_path()
+    raw = f"{pages}|{latest}|{language}|{_canonical_url(request)}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -159,22 +190,26 @@ def _last_modified(request, *args, **kwargs):
 
 
 def _page_key(request, language: str) -> str:
-    """Where the page for this language, host and full path is stored (one entry per URL).
+    """Where the page for this language and canonical URL is stored (one entry per page).
 
     The entry holds the page's ETag, which names the version and stamp it was rendered under;
     it is served only while that is still the current ETag, so a change is a miss everywhere
     and the next render simply replaces the entry.
     """
-    raw = f"{language}|{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return "public:page:v3:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    raw = f"{language}|{_canonical_url(request)}"
+    return "public:page:v4:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 # Set by the outer middleware for each request: never replayed from the cache.
 _NOT_STORED = {"set-cookie", "x-request-id"}
 
 
-def cached_page(view):
+def cached_page(view=None, *, params: tuple[str, ...] = ()):
     """Mark a public GET page as cacheable; answer ETag/Last-Modified and 304s.
+
+    `params` names the query parameters the view reads; each must be in
+    PUBLIC_PAGE_QUERY_PARAMS, the only ones a cached page is named by (canonical_query), so a
+    parameter the cache would ignore can never change what a cached page shows.
 
     The page is stored and served by PublicPageCacheMiddleware, early in the middleware stack,
     so a cached page costs one cache round trip and no database query, session, locale or URL
@@ -183,15 +218,28 @@ def cached_page(view):
     host and full path, served only while its ETag (version, publication stamp, language,
     host, path) is the current one, so a change to any object is a miss everywhere.
     """
+    unknown = set(params) - set(settings.PUBLIC_PAGE_QUERY_PARAMS)
+    if unknown:
+        raise ImproperlyConfigured(
+            f"cached_page params {sorted(unknown)} are not in PUBLIC_PAGE_QUERY_PARAMS"
+        )
 
-    @wraps(view)
-    def marked(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and request_stamp(request):
-            response.public_page_key = _page_key(request, get_language())
-        return response
+    def decorator(view):
+        @wraps(view)
+        def marked(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and request_stamp(request)
+                and _is_canonical(request)
+            ):
+                response.public_page_key = _page_key(request, get_language())
+            return response
 
-    return condition(etag_func=_etag, last_modified_func=_last_modified)(marked)
+        return condition(etag_func=_etag, last_modified_func=_last_modified)(marked)
+
+    return decorator(view) if view is not None else decorator
 
 
 def cached_response(request) -> HttpResponse | None:

@@ -435,6 +435,10 @@ PUBLIC_STATS_SECONDS = env_int("PUBLIC_STATS_SECONDS", 60, minimum=1)
 # Each process also keeps its most recently served pages (about 30 KB each), checked against the
 # shared cache's current version on every request; 0 turns that copy off.
 PUBLIC_PAGE_LOCAL_ENTRIES = env_int("PUBLIC_PAGE_LOCAL_ENTRIES", 256, minimum=0)
+# The only query parameters a cached public page is named by, in this order (the gallery's
+# search, category and page); any other parameter is ignored by the page cache, so junk query
+# strings cannot fill it (traceobject.page_cache.canonical_query).
+PUBLIC_PAGE_QUERY_PARAMS = ("q", "category", "page")
 
 # Logging: one JSON object per line on stdout (traceobject.logging), never with the request
 # attached: Django's request loggers put the request object on the record; a filter drops it so no

@@ -261,7 +261,8 @@ def test_create_staff_prints_a_one_time_setup_link(client, capsys):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "look_alike",
-    ["ｉnvestigator", "INVESTIGATOR", " investigator ", "Investigator\u3000", "ｉｎｖｅｓｔｉｇａｔｏｒ"],
+    ["ｉnvestigator", "INVESTIGATOR", " investigator ", "Investigator\u3000",
+     "ｉｎｖｅｓｔｉｇａｔｏｒ"],  # fmt: skip
 )
 def test_a_look_alike_username_shares_the_accounts_throttle(client, look_alike):
     make_investigator()
@@ -281,5 +282,6 @@ def test_look_alike_attempts_count_towards_the_same_account(client):
     for spelling in spellings:
         assert _password_step(Client(), spelling, "wrong password").status_code == 200
     assert _password_step(Client(), "investigator").status_code == 429
-    failed = set(AuditEntry.objects.filter(action="login_failed").values_list("actor_name", flat=True))
+    failed = AuditEntry.objects.filter(action="login_failed").values_list("actor_name", flat=True)
+    failed = set(failed)
     assert failed == {"investigator"}
