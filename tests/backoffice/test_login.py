@@ -261,8 +261,13 @@ def test_create_staff_prints_a_one_time_setup_link(client, capsys):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "look_alike",
-    ["ｉnvestigator", "INVESTIGATOR", " investigator ", "Investigator\u3000",
-     "ｉｎｖｅｓｔｉｇａｔｏｒ"],  # fmt: skip
+    [
+        "ｉnvestigator",
+        "INVESTIGATOR",
+        " investigator ",
+        "Investigator\u3000",
+        "ｉｎｖｅｓｔｉｇａｔｏｒ",
+    ],  # fmt: skip
 )
 def test_a_look_alike_username_shares_the_accounts_throttle(client, look_alike):
     make_investigator()
