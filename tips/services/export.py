@@ -18,10 +18,11 @@ EXPORT_AUDIT_IDS = 10_000
 HEADER = ["id", "object", "status", "received", "country", "place", "link", "certainty",
           "language", "tip"]  # fmt: skip
 
-# A spreadsheet starts a formula at = + - @ (and tab or CR before them) at the start of a cell,
-# and a cell starts after any separator it may split on: comma, semicolon (the default in most
-# of the portal's languages), tab, pipe or a line break. Each such start gets a quote mark.
-_FORMULA_START = re.compile(r"(^|[,;\t|\r\n])([ ]*)([=+\-@\t\r])")
+# A spreadsheet starts a formula at = + - @ at the start of a cell, after any spaces, tabs or
+# carriage returns it skips, and a cell starts after any separator it may split on: comma,
+# semicolon (the default in most of the portal's languages), tab, pipe or a line break. Each
+# such start gets a quote mark before it.
+_FORMULA_START = re.compile(r"(^|[,;\t|\r\n])([ \t\r]*)([=+\-@])")
 
 
 def csv_cell(value: object) -> object:
