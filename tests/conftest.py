@@ -106,6 +106,27 @@ def _password_hashers(request):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_audit_triggers():
+    """Let the test suite's own flush (between transactional tests) empty the audit table.
+
+    The table refuses TRUNCATE by a trigger (traceobject migration 0002). Django's test flush
+    truncates every table, so here, and only here, the flush runs with PostgreSQL's replica
+    role, which skips ordinary triggers for that one transaction. test_audit.py proves the
+    trigger holds for every other statement.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    execute_sql_flush = DatabaseOperations.execute_sql_flush
+
+    def flush(self, sql_list):
+        return execute_sql_flush(self, ["SET LOCAL session_replication_role = replica", *sql_list])
+
+    DatabaseOperations.execute_sql_flush = flush
+    yield
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+
+
 @pytest.fixture(autouse=True)
 def _english_outside_requests():
     """reverse() and get_absolute_url() in a test give /en/ URLs, whatever the last request was.

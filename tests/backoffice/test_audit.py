@@ -11,9 +11,14 @@ from traceobject.models import AuditEntry
 @pytest.mark.postgres
 @pytest.mark.parametrize(
     "sql",
-    ["UPDATE backoffice_auditentry SET actor_name = 'x'", "DELETE FROM backoffice_auditentry"],
+    [
+        "UPDATE backoffice_auditentry SET actor_name = 'x'",
+        "DELETE FROM backoffice_auditentry",
+        "TRUNCATE backoffice_auditentry",
+        "TRUNCATE backoffice_auditentry, auth_user CASCADE",
+    ],
 )
-def test_the_audit_table_refuses_update_and_delete(sql):
+def test_the_audit_table_refuses_update_delete_and_truncate(sql):
     audit_record(action="view", actor_name="someone")
     with (
         pytest.raises(DatabaseError, match="append-only"),
