@@ -3,7 +3,9 @@ import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.signals import request_finished
+from django.utils.cache import patch_cache_control
 
 from traceobject.logging import request_id_var
 
@@ -52,11 +54,36 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if response.cookies:
+            # A response that sets a cookie is one person's: no proxy or CDN may keep it.
+            patch_cache_control(response, private=True, no_store=True)
         response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", self.PERMISSIONS)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
+
+
+class StaffOnlySessionMiddleware(SessionMiddleware):
+    """Django's sessions, under SESSION_COOKIE_PATH (/backoffice/) only.
+
+    Everywhere else the request gets an empty session that is never loaded from a cookie nor
+    saved, so a public page can neither tell a logged-in investigator from anyone else nor set a
+    session cookie (a page that set one could not be cached either). Browsers do not send the
+    cookie outside its path anyway; this holds even for a client that does.
+    """
+
+    def process_request(self, request):
+        if request.path_info.startswith(settings.SESSION_COOKIE_PATH):
+            return super().process_request(request)
+        request.session = self.SessionStore()
+        request._session_not_kept = True
+        return None
+
+    def process_response(self, request, response):
+        if getattr(request, "_session_not_kept", False):
+            return response
+        return super().process_response(request, response)
 
 
 class RequestSizeLimitMiddleware:

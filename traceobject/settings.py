@@ -97,7 +97,9 @@ MIDDLEWARE = [
     # Cached public pages are answered here, inside the security headers and before sessions,
     # locale, CSRF, auth and URL resolution; only pages traceobject.page_cache.cached_page marked.
     "traceobject.page_cache.PublicPageCacheMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions exist only under /backoffice/ (SESSION_COOKIE_PATH): public pages never read or
+    # set one, whoever is logged in.
+    "traceobject.middleware.StaffOnlySessionMiddleware",
     # Picks the language from the URL prefix (/de/...); on an unprefixed public URL it redirects
     # by Accept-Language. It reads no cookie it did not set and sets none (no set_language view).
     "django.middleware.locale.LocaleMiddleware",
@@ -288,6 +290,9 @@ SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A session cookie (gone when the browser closes), not one that stays a year: the tip form's CSRF
+# cookie must not be a lasting trace on a tipster's device.
+CSRF_COOKIE_AGE = None
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
@@ -351,6 +356,9 @@ LOGIN_URL = "admin:login"
 # Staff sessions end after this many idle seconds: every request pushes the expiry forward.
 # Only sessions that hold something are saved, so public pages still set no cookie.
 SESSION_COOKIE_AGE = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+# Staff sessions are for the back-office only: the browser sends the cookie to nothing else, and
+# StaffOnlySessionMiddleware gives every other path an empty session that is never saved.
+SESSION_COOKIE_PATH = "/backoffice/"
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Login attempts per account ("count/period"); keyed on a keyed hash of the username, never
