@@ -90,3 +90,25 @@ def test_a_proxy_request_id_is_used_only_when_configured_and_well_formed(db):
 def test_the_request_id_is_cleared_when_the_response_is_finished(db):
     Client().get("/healthz")
     assert request_id_var.get() == ""
+
+
+def test_a_setup_link_token_never_reaches_a_line():
+    token = "q2Xy_Zt-9abcdefghijklmnopqrstuvwxyz0123456789"
+    for message in (f"Not Found: /backoffice/setup/{token}/", f'"GET /backoffice/setup/{token}/'):
+        entry = _format(_record(message))
+        assert token not in json.dumps(entry)
+        assert "/backoffice/setup/[token not logged]/" in entry["message"]
+
+
+def test_a_used_setup_link_leaves_no_token_in_the_log(db, capsys):
+    """The real request: Django's 'Not Found' line for an expired or used link, as configured."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+    token = "NoSuchTokenAbcdefghijklmnopqrstuvwxyz0123456"
+    response = Client().get(f"/backoffice/setup/{token}/")
+    assert response.status_code == 404
+    out = capsys.readouterr().out
+    assert "Not Found" in out and token not in out

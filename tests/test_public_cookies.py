@@ -18,7 +18,9 @@ def _public_names():
         if isinstance(entry, URLResolver) and isinstance(entry.pattern, LocalePrefixPattern):
             for included in entry.url_patterns:
                 namespace = included.namespace if isinstance(included, URLResolver) else None
-                patterns = included.url_patterns if isinstance(included, URLResolver) else [included]
+                patterns = (
+                    included.url_patterns if isinstance(included, URLResolver) else [included]
+                )
                 for pattern in patterns:
                     if isinstance(pattern, URLPattern) and pattern.name:
                         yield f"{namespace}:{pattern.name}" if namespace else pattern.name

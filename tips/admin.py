@@ -107,11 +107,12 @@ class TipAdmin(admin.ModelAdmin):
     list_per_page = 50
     action_form = TipActionForm
     actions = ["export_csv", "mark_duplicate", "forward", "ask_tipsters", "add_tag", "remove_tag"]
-    fields = ["trace_object", "status", "body", "place", "country", "link", "certainty",
+    fields = ["trace_object", "status", "body", "place", "country", "link_as_text", "certainty",
               "language", "received_at", "assignee", "priority", "tags", "duplicate_of",
               "forwarded_to", "forwarded_country", "forwarded_at", "forwarded_by",
               "status_changed_at", "status_changed_by"]  # fmt: skip
-    readonly_fields = ["trace_object", "status", "body", "place", "country", "link", "certainty",
+    readonly_fields = ["trace_object", "status", "body", "place", "country", "link_as_text",
+                       "certainty",
                        "language", "received_at", "duplicate_of", "forwarded_to",
                        "forwarded_country", "forwarded_at", "forwarded_by", "status_changed_at",
                        "status_changed_by"]  # fmt: skip
@@ -130,6 +131,13 @@ class TipAdmin(admin.ModelAdmin):
         # Not the plain "country" column: the admin looks a choice up in field.flatchoices,
         # which django-countries rebuilds (about 250 translated names) for every cell.
         return tip.country.name or None
+
+    @admin.display(description=_("link (text only, never opened by this site)"))
+    def link_as_text(self, tip):
+        # Django's admin shows a URLField as a clickable <a>: a tipster's link must not be one
+        # click from an investigator's browser (it could track them or carry an exploit). Plain
+        # text, escaped; the investigator copies it into an isolated browser if at all.
+        return tip.link or "—"
 
     @admin.display(description=_("tip"))
     def short_body(self, tip):

@@ -20,6 +20,9 @@ request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id
 _GUNICORN_IP = re.compile(r"ip=\[?[0-9A-Fa-f:.]+\]?(?=: |$)")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _REDACTED_ADDRESS = "[address not logged]"
+# URLs that carry a secret in their path: the one-time staff setup link. Django logs
+# "Not Found: /backoffice/setup/<token>/" for a used or expired one; the token never reaches a line.
+_SECRET_PATHS = re.compile(r"(/setup/)[^/\s'\"?#]+")
 
 # Django's security messages quote what the client sent ("Invalid HTTP_HOST header: 'x'",
 # "Origin checking failed - https://x does not match ..."): a request header in a log line. They
@@ -48,7 +51,8 @@ class DropRequestFilter(logging.Filter):
 
 
 def scrub(message: str) -> str:
-    """Remove anything that looks like an IP address from a log message."""
+    """Remove anything that looks like an IP address, and any setup-link token, from a message."""
+    message = _SECRET_PATHS.sub(r"\1[token not logged]", message)
     return _IPV4.sub(_REDACTED_ADDRESS, _GUNICORN_IP.sub("ip=" + _REDACTED_ADDRESS, message))
 
 

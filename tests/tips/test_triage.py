@@ -254,3 +254,13 @@ def test_marking_identified_refreshes_the_cached_public_page(client, supervisor)
     after = public.get(obj.get_absolute_url()).content.decode()
     assert "Sold in Lyon." in after
     assert "Send a tip about this object" not in after
+
+
+@pytest.mark.django_db
+def test_a_tips_link_is_shown_as_text_never_as_a_link(investigator_client):
+    link = "https://tracker.example/bag?id=42"
+    tip = make_tip(link=link).tip
+    for url in (reverse("admin:tips_tip_change", args=[tip.pk]), reverse("tipstaff:triage")):
+        html = investigator_client.get(url).content.decode()
+        assert "https://tracker.example/bag?id=42" in html.replace("&amp;", "&")
+        assert 'href="https://tracker.example' not in html, url
