@@ -1,7 +1,9 @@
 """Writing the audit log. Every staff read of a tip and every change goes through audit_record."""
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import models, transaction
 
 from traceobject.models import AuditEntry
 
@@ -11,35 +13,34 @@ Action = AuditEntry.Action
 def audit_record(
     *,
     action: str,
-    user: AbstractBaseUser | None = None,
+    user: User | AnonymousUser | None = None,
     actor_name: str = "",
-    target=None,
+    target: models.Model | None = None,
     target_type: str = "",
-    target_id: str | int = "",
-    **detail,
+    target_id: str | int | None = "",
+    **detail: Any,
 ) -> AuditEntry:
     """Append one entry. `detail` holds ids, statuses, counts and a list page's query string,
     never a password, a receipt code, a session id, a setup link or tip text."""
     if target is not None:
         target_type = target._meta.label_lower
         target_id = target.pk
-    if user is not None and getattr(user, "is_authenticated", False):
+    actor = None
+    if isinstance(user, User) and user.is_authenticated:
         actor, actor_name = user, user.get_username()
-    else:
-        actor = None
     with transaction.atomic():
         return AuditEntry.objects.create(
             actor=actor,
             actor_name=actor_name[:150],
             action=action,
             target_type=target_type,
-            target_id=str(target_id),
+            target_id="" if target_id is None else str(target_id),
             detail=detail,
         )
 
 
 def audit_record_many(
-    *, action: str, user: AbstractBaseUser, entries: list[tuple[object, dict]]
+    *, action: str, user: User, entries: list[tuple[models.Model, dict[str, Any]]]
 ) -> int:
     """Append one entry per (target, detail) in a single INSERT: bulk actions on many tips."""
     rows = [

@@ -46,7 +46,7 @@ def languages(request):
 
     alternates = []
     for i, (code, name) in enumerate(settings.LANGUAGES):
-        url = translated[i] if translatable else path
+        url = translated[i] if translated is not None and translatable else path
         alternates.append(
             {
                 "code": code,

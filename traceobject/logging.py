@@ -11,6 +11,7 @@ import json
 import logging
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 # Set by traceobject.middleware.RequestIdMiddleware for the duration of one request.
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
@@ -86,9 +87,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=True)
 
 
-def logging_config(*, level: str = "INFO", debug: bool = False, gunicorn: bool = False) -> dict:
+def logging_config(
+    *, level: str = "INFO", debug: bool = False, gunicorn: bool = False
+) -> dict[str, Any]:
     """The dictConfig for Django and, with ``gunicorn=True``, for gunicorn's own loggers."""
-    config = {
+    config: dict[str, Any] = {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {"no_request": {"()": "traceobject.logging.DropRequestFilter"}},

@@ -11,7 +11,7 @@ def serve_public_media(request, path):
     Only the public media root is reachable here; originals live in another folder entirely.
     Derivative names carry a content hash, so they can be cached forever.
     """
-    response = serve(request, path, document_root=settings.MEDIA_PUBLIC_ROOT)
+    response = serve(request, path, document_root=str(settings.MEDIA_PUBLIC_ROOT))
     if response.status_code == 200:
         patch_cache_control(response, public=True, max_age=31_536_000, immutable=True)
     return response

@@ -253,9 +253,10 @@ def cached_response(request) -> HttpResponse | None:
         return None
     key = _page_key(request, language)
     # One small round trip for the version and the stamp, which name the current ETag.
-    if request_stamp(request) is None:
+    current = _page_etag(request, language)
+    if current is None:
         return None
-    etag = quote_etag(_page_etag(request, language))
+    etag = quote_etag(current)
     stored = _local_get(key, etag)
     if stored is None:
         try:

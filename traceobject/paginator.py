@@ -20,5 +20,5 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def count(self):
         cap = settings.STAFF_LIST_COUNT_CAP
-        counted = self.object_list.order_by()[: cap + 1].count()
+        counted = self.object_list.order_by()[: cap + 1].count()  # type: ignore[attr-defined]
         return CappedCount(counted) if counted > cap else counted

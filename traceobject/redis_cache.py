@@ -29,10 +29,14 @@ class RedisCacheClient(DjangoRedisCacheClient):
         self._incr_scripts = {}
 
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
+        # Django's private pool and client class: what its own get_client uses.
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+            client = self._clients.setdefault(
+                id(pool),
+                self._client(connection_pool=pool),  # type: ignore[attr-defined]
+            )
         return client
 
     def incr(self, key, delta):
