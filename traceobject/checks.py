@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.checks.security import sessions as django_sessions
 
 
 @register(Tags.security, deploy=True)
@@ -32,3 +33,19 @@ def production_settings(app_configs, **kwargs):
     if settings.DEBUG:
         errors.append(Error("DEBUG must be off in production.", id="traceobject.E003"))
     return errors
+
+
+@register(Tags.security, deploy=True)
+def staff_session_cookie(app_configs, **kwargs):
+    """Django's session-cookie checks (W012 Secure, W013 HttpOnly) look for its own
+    SessionMiddleware by name; sessions here run through a subclass
+    (traceobject.middleware.StaffOnlySessionMiddleware), so the same checks are made here."""
+    if "traceobject.middleware.StaffOnlySessionMiddleware" not in settings.MIDDLEWARE:
+        return []
+    warnings = []
+    if not settings.SESSION_COOKIE_SECURE:
+        warnings.append(django_sessions.W012)
+    if not settings.SESSION_COOKIE_HTTPONLY:
+        warnings.append(django_sessions.W013)
+    return warnings
+
