@@ -148,6 +148,13 @@ class TraceObjectAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.object_save(obj=obj, user=request.user)
 
+    def delete_model(self, request, obj):
+        services.object_delete(obj=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.object_delete(obj=obj)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is TraceObjectTranslation:
             instances = formset.save(commit=False)

@@ -399,6 +399,18 @@ def object_image_delete(*, image: ObjectImage) -> None:
     page_cache.bump(page_cache.PAGES)
 
 
+def object_delete(*, obj: TraceObject) -> None:
+    """Delete an object with its images and, after the commit, all their files.
+
+    Deleting the row alone would cascade to its images and leave their derivatives public.
+    """
+    with transaction.atomic():
+        for image in obj.images.all():
+            object_image_delete(image=image)
+        obj.delete()
+    page_cache.bump()
+
+
 def object_image_update(
     *, image: ObjectImage, alt_text: str, position: int, primary: bool
 ) -> ObjectImage:

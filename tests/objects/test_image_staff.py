@@ -243,6 +243,21 @@ def test_deleting_an_image_removes_its_files(
 
 
 @pytest.mark.django_db
+def test_deleting_an_object_in_the_admin_removes_its_images_files(
+    editor_client, own_media, django_capture_on_commit_callbacks
+):
+    public, private = own_media
+    obj = make_object()
+    assert _listing(public) and _listing(private)
+    url = reverse("admin:objects_traceobject_delete", args=[obj.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not TraceObject.objects.exists() and not ObjectImage.objects.exists()
+    assert _listing(public) == set() and _listing(private) == set()
+
+
+@pytest.mark.django_db
 def test_rebuild_derivatives_is_idempotent(image, monkeypatch):
     first = io.StringIO()
     call_command("rebuild_derivatives", stdout=first)
