@@ -19,8 +19,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from objects import imaging, services
-from tests.factories import make_image_bytes, make_object
+from tests.factories import make_image_bytes, make_object, make_tip
+from tips import services as services_tips
+from traceobject import crypto
+from traceobject.hours import HOUR
 from traceobject.s3 import IMMUTABLE, s3_storages
+from traceobject.storage import set_file_hour
 
 PUBLIC, PRIVATE = "tao-public", "tao-private"
 KEYS = {"access_key": "test-access-key", "secret_key": "test-secret-key"}
@@ -194,3 +198,16 @@ def test_rebuild_derivatives_removes_stray_files_from_both_buckets(s3):
     assert "previews/objects/ab/stray-400w.jpg" not in _keys(client, PRIVATE)
     assert image.derivative_names() <= _keys(client, PUBLIC)
     assert image.preview_names() | {image.original.name} <= _keys(client, PRIVATE)
+
+
+@pytest.mark.django_db
+def test_a_tip_photo_goes_to_the_private_bucket_with_its_token_stamped_to_the_hour(s3):
+    _endpoint, client = s3
+    receipt = make_tip(make_object(), photo_jpeg=make_image_bytes(size=(40, 30)))
+    stored = client.get_object(Bucket=PRIVATE, Key=receipt.tip.photo_name)["Body"].read()
+    assert crypto.token_time(stored) % HOUR == 0
+    assert services_tips.tip_photo(tip=receipt.tip) == make_image_bytes(size=(40, 30))
+    # The server's LastModified cannot be set: it stays the second of the write (threat model).
+    assert not set_file_hour(
+        storages["private"], receipt.tip.photo_name, at=receipt.tip.received_at
+    )
