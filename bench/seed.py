@@ -79,7 +79,8 @@ def main(count: int, tips: int) -> None:
         )
         obj.case_reference = f"{BENCH_MARKER}{n + 1}"
         obj.save(update_fields=["case_reference"])
-        services.object_image_add(obj=obj, processed=processed)
+        image = services.object_image_add(obj=obj, processed=processed)
+        services.object_image_edit(image=image, edit=imaging.Edit())  # public: no crop
     total = TraceObject.objects.published().count()
     new_tips = seed_tips(tips)
     print(

@@ -28,7 +28,8 @@ class ObjectImageForm(forms.ModelForm):
         required=False,
         help_text=_(
             "JPEG, PNG, WebP, TIFF or HEIC. The original stays private; public copies carry "
-            "no metadata. Crop and redact after saving."
+            "no metadata. Nothing is public until you crop and redact after saving and press "
+            "“Publish”."
         ),
     )
 
@@ -77,13 +78,21 @@ class ObjectImageInline(admin.TabularInline):
 
     @admin.display(description=_("Preview"))
     def preview(self, image):
-        thumb = image.thumb if image.pk else None
+        # From private storage through the staff view: a draft's image has no public URL.
+        thumb = image.preview("thumb") if image.pk else None
         if not thumb:
             return "—"
+        if image.renditions:
+            state = _("Public.")
+        elif image.edit_published_at:
+            state = _("Crop and redactions published; public once the object is.")
+        else:
+            state = _("Not public: crop and redact, then press “Publish”.")
         return format_html(
-            '<img src="{}" width="160" alt="{}">',
-            thumb["url"],
+            '<img src="{}?size=thumb" width="160" alt="{}"><br>{}',
+            reverse("imagestaff:preview", args=[image.pk]),
             image.alt or image.trace_object.title,
+            state,
         )
 
 
@@ -138,6 +147,13 @@ class TraceObjectAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.object_save(obj=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.object_delete(obj=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.object_delete(obj=obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is TraceObjectTranslation:

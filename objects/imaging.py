@@ -59,6 +59,8 @@ FORMATS = (
         "jpg",
     ),
 )
+# The folder of every derivative, in private storage (under the preview prefix) and in public.
+DERIVATIVE_FOLDER = "objects"
 # Preview shown to the editor while cropping and redacting.
 PREVIEW_WIDTH = 1200
 
@@ -158,7 +160,7 @@ class Derivative:
     @property
     def name(self) -> str:
         # Named by content so the file can be cached forever and never collides.
-        return f"objects/{self.sha256[:2]}/{self.sha256[:32]}-{self.width}w.{self.ext}"
+        return f"{DERIVATIVE_FOLDER}/{self.sha256[:2]}/{self.sha256[:32]}-{self.width}w.{self.ext}"
 
     @property
     def content_type(self) -> str:

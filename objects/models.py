@@ -192,6 +192,12 @@ class TraceObject(models.Model):
         return self.status == self.Status.IDENTIFIED
 
     @property
+    def has_public_status(self) -> bool:
+        """Published or identified (also when scheduled for later): the statuses in which its
+        published images are in public storage."""
+        return self.status in (self.Status.PUBLISHED, self.Status.IDENTIFIED)
+
+    @property
     def is_new(self) -> bool:
         if not self.published_at:
             return False
@@ -224,14 +230,26 @@ def placeholder_class(color: str) -> str:
     return "ph-" + "".join(str(round(c / step)) for c in channels)
 
 
-class ObjectImage(models.Model):
-    """One image of an object: a private original and public derivatives made from it.
+# Private copies of the derivatives (what staff preview) live under this prefix in private
+# storage, under the same content-hash name they get in public storage once published.
+PREVIEW_PREFIX = "previews/"
 
-    `renditions` lists the derivatives written by objects.imaging, each a dict with role
-    ("thumb", "large", "full"), format ("webp", "jpeg"), name (in public storage, named by
-    content hash), width, height and bytes. `crop` and `redactions` are the editor's rectangles
-    in pixels of the original with its orientation applied; the derivatives are made from
-    the original with them applied.
+
+class ObjectImage(models.Model):
+    """One image of an object: a private original and the derivatives made from it.
+
+    `previews` lists the derivatives of the current crop and redactions, written by
+    objects.imaging, each a dict with role ("thumb", "large", "full"), format ("webp", "jpeg"),
+    name (a content hash), width, height and bytes. They are stored in private storage only
+    (PREVIEW_PREFIX + name) and staff see them through a permission-checked view.
+
+    `renditions` lists the same dicts for the derivatives in public storage. It is set only
+    while the editor's crop and redactions are published (`edit_published_at`) and the object
+    is public; otherwise it is empty and public storage holds no file of the image. The public
+    pages read only `renditions`, so an image nobody published cannot appear on them.
+
+    `crop` and `redactions` are the editor's rectangles in pixels of the original with its
+    orientation applied; the derivatives are made from the original with them applied.
     """
 
     trace_object = models.ForeignKey(
@@ -261,7 +279,18 @@ class ObjectImage(models.Model):
         help_text=_("Rectangles filled solid or pixelated before anything is published."),
     )
     dominant_color = models.CharField(max_length=7, default="#d0d4da", editable=False)
+    previews = models.JSONField(default=list, editable=False)
     renditions = models.JSONField(default=list, editable=False)
+    edit_published_at = models.DateTimeField(
+        _("crop and redactions published at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When an editor last pressed “Publish” on the crop page. Empty: never, so nothing "
+            "of this image is public."
+        ),
+    )
     alt_text = models.CharField(
         _("alt text"),
         max_length=300,
@@ -346,7 +375,19 @@ class ObjectImage(models.Model):
         return self.alt_text or self.trace_object.alt_text
 
     def derivative_names(self) -> set[str]:
+        """Names of the derivatives in public storage."""
         return {item["name"] for item in self.renditions}
+
+    def preview_names(self) -> set[str]:
+        """Names of the private copies in private storage (PREVIEW_PREFIX included)."""
+        return {PREVIEW_PREFIX + item["name"] for item in self.previews}
+
+    def preview(self, role: str, fmt: str = "jpeg") -> dict | None:
+        """A private derivative by role, with its name in private storage (staff only)."""
+        for item in self.previews:
+            if item["role"] == role and item.get("format", "jpeg") == fmt:
+                return {**item, "private_name": PREVIEW_PREFIX + item["name"]}
+        return None
 
 
 class TraceObjectTranslation(models.Model):

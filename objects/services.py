@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from objects import imaging
 from objects.models import (
+    PREVIEW_PREFIX,
     Category,
     ObjectImage,
     TraceObject,
@@ -27,6 +28,9 @@ def _next_number() -> int:
 def object_save(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> TraceObject:
     """Save a new or edited object: numbers it, stamps who changed it and when it went public.
 
+    Public storage follows the status: publishing copies the images whose crop and redactions
+    were published there; back to draft or withdrawn removes every public derivative.
+
     Two editors saving at once may pick the same number; the unique constraint catches it and
     the save is retried with the next one.
     """
@@ -41,6 +45,7 @@ def object_save(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> Tr
         obj.identified_at = now
     if obj.pk is not None:
         obj.save()
+        _sync_public_images(obj)
         page_cache.bump()
         return obj
     for attempt in range(5):
@@ -79,44 +84,72 @@ def object_create(
     return object_save(obj=obj, user=user)
 
 
-def _write_derivatives(derivatives: list[imaging.Derivative]) -> tuple[list[dict], list[str]]:
-    """Write derivatives to public storage; returns (renditions, names newly written).
+def _rendition(derivative: imaging.Derivative) -> dict:
+    return {
+        "role": derivative.role,
+        "format": derivative.format,
+        "name": derivative.name,
+        "width": derivative.width,
+        "height": derivative.height,
+        "bytes": len(derivative.content),
+    }
+
+
+def _write_previews(derivatives: list[imaging.Derivative]) -> tuple[list[dict], list[str]]:
+    """Write derivatives to private storage; returns (previews, names newly written).
 
     Names are content hashes, so a file that already exists holds exactly these bytes.
     """
-    public = public_storage()
-    renditions, written = [], []
+    private = private_storage()
+    previews, written = [], []
     for derivative in derivatives:
-        if not public.exists(derivative.name) and derivative.name not in written:
-            written.append(public.save(derivative.name, ContentFile(derivative.content)))
-        renditions.append(
-            {
-                "role": derivative.role,
-                "format": derivative.format,
-                "name": derivative.name,
-                "width": derivative.width,
-                "height": derivative.height,
-                "bytes": len(derivative.content),
-            }
-        )
-    return renditions, written
+        name = PREVIEW_PREFIX + derivative.name
+        if name not in written and not private.exists(name):
+            written.append(private.save(name, ContentFile(derivative.content)))
+        previews.append(_rendition(derivative))
+    return previews, written
 
 
-def _delete_unreferenced(names: set[str]) -> None:
-    """Remove public derivatives that no image refers to any more (run after commit)."""
-    if not names:
+def _copy_to_public(previews: list[dict]) -> list[str]:
+    """Copy an image's private derivatives to public storage; returns the names newly written."""
+    private, public = private_storage(), public_storage()
+    written: list[str] = []
+    try:
+        for item in previews:
+            name = item["name"]
+            if name in written or public.exists(name):
+                continue
+            with private.open(PREVIEW_PREFIX + name) as fh:
+                written.append(public.save(name, ContentFile(fh.read())))
+    except Exception:
+        for name in written:
+            public.delete(name)
+        raise
+    return written
+
+
+def _names_in_use() -> tuple[set[str], set[str]]:
+    """(public, private) names of the derivative files some image refers to."""
+    public: set[str] = set()
+    private: set[str] = set()
+    for renditions, previews in ObjectImage.objects.values_list("renditions", "previews"):
+        public |= {item["name"] for item in renditions}
+        private |= {PREVIEW_PREFIX + item["name"] for item in previews}
+    return public, private
+
+
+def _delete_unreferenced(*, public: set[str], private: set[str]) -> None:
+    """Remove derivative files that no image refers to any more (run after commit)."""
+    if not public and not private:
         return
-    in_use = {
-        item["name"]
-        for renditions in ObjectImage.objects.values_list("renditions", flat=True)
-        for item in renditions
-    }
-    public = public_storage()
-    for name in names - in_use:
-        public.delete(name)
+    public_in_use, private_in_use = _names_in_use()
+    for name in public - public_in_use:
+        public_storage().delete(name)
+    for name in private - private_in_use:
+        private_storage().delete(name)
 
 
-def _apply_processed(image: ObjectImage, processed: imaging.ProcessedImage, renditions) -> None:
+def _apply_processed(image: ObjectImage, processed: imaging.ProcessedImage, previews) -> None:
     image.original_format = processed.format
     image.original_width = processed.width
     image.original_height = processed.height
@@ -124,7 +157,7 @@ def _apply_processed(image: ObjectImage, processed: imaging.ProcessedImage, rend
     image.crop = edit["crop"]
     image.redactions = edit["redactions"]
     image.dominant_color = processed.dominant_color
-    image.renditions = renditions
+    image.previews = previews
 
 
 IMAGE_PIPELINE_FIELDS = [
@@ -134,7 +167,9 @@ IMAGE_PIPELINE_FIELDS = [
     "crop",
     "redactions",
     "dominant_color",
+    "previews",
     "renditions",
+    "edit_published_at",
 ]
 
 
@@ -145,21 +180,22 @@ def object_image_add(
     alt_text: str = "",
     primary: bool | None = None,
 ) -> ObjectImage:
-    """Store a processed upload: original to private storage, derivatives to public storage.
+    """Store a processed upload: the original and its derivatives, in private storage only.
 
-    Files are written before the row; if the row cannot be saved the files are removed again,
-    so no half-written image is ever visible. The first image of an object becomes primary.
+    Nothing reaches public storage until an editor publishes the crop and redactions
+    (object_image_edit) and the object is public. Files are written before the row; if the row
+    cannot be saved the files are removed again, so no half-written image is ever visible. The
+    first image of an object becomes primary.
     """
     private = private_storage()
-    public = public_storage()
     # The original's name is random: an uploaded file name can carry a case detail.
     original_name = private.save(
         f"originals/{secrets.token_hex(16)}.{processed.original_ext}",
         ContentFile(processed.original),
     )
-    written = []
+    written: list[str] = []
     try:
-        renditions, written = _write_derivatives(processed.derivatives)
+        previews, written = _write_previews(processed.derivatives)
         with transaction.atomic():
             has_primary = obj.images.filter(is_primary=True).exists()
             if primary is None:
@@ -175,12 +211,12 @@ def object_image_add(
                 original_sha256=processed.original_sha256,
                 alt_text=alt_text,
             )
-            _apply_processed(image, processed, renditions)
+            _apply_processed(image, processed, previews)
             image.save()
     except Exception:
         private.delete(original_name)
         for name in written:
-            public.delete(name)
+            private.delete(name)
         raise
     page_cache.bump(page_cache.PAGES)
     return image
@@ -199,63 +235,116 @@ def _read_original(image: ObjectImage) -> bytes:
         return fh.read()
 
 
+def _processed_unless_stored(image: ObjectImage, edit: imaging.Edit):
+    """None when the image's private derivatives are those of `edit` and all there; otherwise
+    new derivatives made from the original (ImageRejected when a rectangle does not fit)."""
+    private = private_storage()
+    if (
+        image.previews
+        and edit == image.edit
+        and all(private.exists(name) for name in image.preview_names())
+    ):
+        return None
+    return imaging.process_original(_read_original(image), edit=edit)
+
+
 def object_image_edit(*, image: ObjectImage, edit: imaging.Edit) -> ObjectImage:
-    """Apply a crop and redactions: new derivatives from the original, old ones removed.
+    """Publish a crop and redactions ("Publish" on the crop page): what the public may see.
 
-    Raises ImageRejected (nothing changed) when a rectangle does not fit the image. The
-    superseded derivatives are deleted once the new row is committed, so an unredacted copy
-    does not stay reachable in public storage.
+    The derivatives are made from the original with the edit applied (or reused, when they are
+    already those of this edit) and kept in private storage; they are copied to public storage
+    at once if the object is public, else when it is published (object_save). Raises
+    ImageRejected (nothing changed) when a rectangle does not fit the image. Superseded
+    derivatives are deleted once the new row is committed, so an unredacted copy does not stay
+    reachable.
     """
-    processed = imaging.process_original(_read_original(image), edit=edit)
-    return _replace_derivatives(image=image, processed=processed)
+    processed = _processed_unless_stored(image, edit)
+    image.edit_published_at = timezone.now()
+    return _store_derivatives(image=image, processed=processed)
 
 
-def _replace_derivatives(*, image: ObjectImage, processed: imaging.ProcessedImage) -> ObjectImage:
-    old_names = image.derivative_names()
-    renditions, written = _write_derivatives(processed.derivatives)
+def _store_derivatives(
+    *, image: ObjectImage, processed: imaging.ProcessedImage | None
+) -> ObjectImage:
+    """Save new private derivatives (if any) and make public storage follow the image: its
+    derivatives are public exactly while its edit is published and its object is public.
+
+    New files are written before the row and removed again if it cannot be saved; files no
+    image refers to any more are deleted after the commit. A transaction rolled back further
+    out can leave copies behind; `rebuild_derivatives` removes any file no image refers to.
+    """
+    old_previews, old_public = image.preview_names(), image.derivative_names()
+    written_private: list[str] = []
+    written_public: list[str] = []
     try:
+        previews = image.previews
+        if processed is not None:
+            previews, written_private = _write_previews(processed.derivatives)
         with transaction.atomic():
-            _apply_processed(image, processed, renditions)
+            # The object's row lock orders this against a change of its status (object_save):
+            # an image is never left in public storage by an object that has just left public.
+            obj = (
+                TraceObject.objects.select_for_update().only("status").get(pk=image.trace_object_id)
+            )
+            shown = image.edit_published_at is not None and obj.has_public_status
+            if shown:
+                written_public = _copy_to_public(previews)
+            if processed is not None:
+                _apply_processed(image, processed, previews)
+            image.renditions = list(previews) if shown else []
             image.save(update_fields=IMAGE_PIPELINE_FIELDS)
-            new_names = image.derivative_names()
-            transaction.on_commit(lambda: _delete_unreferenced(old_names - new_names))
+            stale_public = old_public - image.derivative_names()
+            stale_private = old_previews - image.preview_names()
+            transaction.on_commit(
+                lambda: _delete_unreferenced(public=stale_public, private=stale_private)
+            )
     except Exception:
-        public = public_storage()
-        for name in written:
-            public.delete(name)
+        for name in written_public:
+            public_storage().delete(name)
+        for name in written_private:
+            private_storage().delete(name)
         raise
+    page_cache.bump(page_cache.PAGES)
     return image
+
+
+def _sync_public_images(obj: TraceObject) -> None:
+    """After a change of status: copy the published images of a public object to public storage,
+    and remove every public derivative of an object that is not (draft, withdrawn)."""
+    for image in obj.images.all():
+        shown = image.edit_published_at is not None and obj.has_public_status
+        if shown and not image.renditions:
+            _store_derivatives(image=image, processed=_processed_unless_stored(image, image.edit))
+        elif not shown and image.renditions:
+            _store_derivatives(image=image, processed=None)
 
 
 def object_image_rebuild(*, image: ObjectImage) -> bool:
     """Make an image's derivatives again from its original and edit; True if anything changed.
 
-    Encoding is deterministic, so a second run finds the same names and the same files and
-    writes nothing: the command can be run again safely after an interruption.
+    Also puts back any file that went missing, and brings public storage in line with the
+    image (public only while its edit is published and its object public). Encoding is
+    deterministic, so a second run finds the same names and the same files and writes
+    nothing: the command can be run again safely after an interruption.
     """
     processed = imaging.process_original(_read_original(image), edit=image.edit)
-    public = public_storage()
-    missing = [d for d in processed.derivatives if not public.exists(d.name)]
+    previews = [_rendition(d) for d in processed.derivatives]
+    shown = image.edit_published_at is not None and image.trace_object.has_public_status
+    renditions = previews if shown else []
+    private, public = private_storage(), public_storage()
+    missing = [p for p in previews if not private.exists(PREVIEW_PREFIX + p["name"])]
+    missing += [r for r in renditions if not public.exists(r["name"])]
     before = (
+        image.previews,
         image.renditions,
         image.dominant_color,
         image.original_format,
         image.original_width,
         image.original_height,
     )
-    after_renditions = [
-        {
-            "role": d.role,
-            "format": d.format,
-            "name": d.name,
-            "width": d.width,
-            "height": d.height,
-            "bytes": len(d.content),
-        }
-        for d in processed.derivatives
-    ]
     after = (
-        after_renditions,
+        previews,
+        renditions,
         processed.dominant_color,
         processed.format,
         processed.width,
@@ -263,18 +352,63 @@ def object_image_rebuild(*, image: ObjectImage) -> bool:
     )
     if before == after and not missing:
         return False
-    _replace_derivatives(image=image, processed=processed)
+    _store_derivatives(image=image, processed=processed)
     return True
 
 
+def _stored_names(storage, folder: str):
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _stored_names(storage, f"{folder}/{sub}")
+
+
+def object_media_sweep() -> tuple[int, int]:
+    """Delete derivative files no image refers to; returns (public, private) files deleted.
+
+    What an interrupted write or a transaction rolled back around a publish left behind, and
+    derivatives of images that are not public. Run it while no editor is publishing: a file
+    written for a row not yet committed would be deleted too.
+    """
+    public_in_use, private_in_use = _names_in_use()
+    counts = []
+    for storage, folder, in_use in (
+        (public_storage(), imaging.DERIVATIVE_FOLDER, public_in_use),
+        (private_storage(), PREVIEW_PREFIX + imaging.DERIVATIVE_FOLDER, private_in_use),
+    ):
+        stray = [name for name in _stored_names(storage, folder) if name not in in_use]
+        for name in stray:
+            storage.delete(name)
+        counts.append(len(stray))
+    return counts[0], counts[1]
+
+
 def object_image_delete(*, image: ObjectImage) -> None:
-    """Delete an image row, then its original and any derivative no other image uses."""
-    names = image.derivative_names()
+    """Delete an image row, then its original and any derivative no other image uses (public
+    and private)."""
+    public, private = image.derivative_names(), image.preview_names()
     original = image.original.name
     with transaction.atomic():
         image.delete()
-        transaction.on_commit(lambda: _delete_unreferenced(names))
+        transaction.on_commit(lambda: _delete_unreferenced(public=public, private=private))
         transaction.on_commit(lambda: private_storage().delete(original))
+    page_cache.bump(page_cache.PAGES)
+
+
+def object_delete(*, obj: TraceObject) -> None:
+    """Delete an object with its images and, after the commit, all their files.
+
+    Deleting the row alone would cascade to its images and leave their derivatives public.
+    """
+    with transaction.atomic():
+        for image in obj.images.all():
+            object_image_delete(image=image)
+        obj.delete()
+    page_cache.bump()
 
 
 def object_image_update(
@@ -316,7 +450,10 @@ def object_import(
             publish=publish,
             user=user,
         )
-        object_image_add(obj=obj, processed=processed)
+        image = object_image_add(obj=obj, processed=processed)
+        if publish:
+            # Publishing at import publishes the image as it is, without crop or redaction.
+            object_image_edit(image=image, edit=imaging.Edit())
     return obj
 
 

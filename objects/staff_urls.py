@@ -7,5 +7,6 @@ app_name = "imagestaff"
 urlpatterns = [
     path("<int:pk>/original/", staff_views.image_original, name="original"),
     path("<int:pk>/source/", staff_views.image_source, name="source"),
+    path("<int:pk>/preview/", staff_views.image_preview, name="preview"),
     path("<int:pk>/edit/", staff_views.image_edit, name="edit"),
 ]

@@ -1,4 +1,5 @@
-"""Staff views for images: the private original, the editor's canvas, crop and redact.
+"""Staff views for images: the private original, the editor's canvas, the private preview,
+crop and redact.
 
 Every view here goes through traceobject.staff.staff_view (logged in, second factor verified,
 the model permission) and is never cached: they show investigator-only pixels (invariant 5).
@@ -8,7 +9,7 @@ import base64
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from objects import imaging, services
 from objects.forms import ImageEditForm, RedactionFormSet, edit_from_forms
 from objects.models import ObjectImage
 from traceobject.staff import staff_view
+from traceobject.storage import private_storage
 
 
 @require_safe
@@ -51,6 +53,23 @@ def image_source(request, pk: int):
     return HttpResponse(content, content_type="image/jpeg")
 
 
+@require_safe
+@staff_view("objects.view_objectimage")
+def image_preview(request, pk: int):
+    """The image with its current crop and redactions, from private storage (JPEG; ?size=thumb,
+    large (the default) or full). The admin and the crop page show images only through this
+    view, so a draft's image never needs a public URL."""
+    image = get_object_or_404(ObjectImage, pk=pk)
+    item = image.preview(request.GET.get("size", "large"))
+    if item is None:
+        raise Http404("no such preview")
+    try:
+        fh = private_storage().open(item["private_name"], "rb")
+    except FileNotFoundError:
+        raise Http404("preview not stored; run rebuild_derivatives") from None
+    return FileResponse(fh, content_type="image/jpeg")
+
+
 def _initial(image: ObjectImage):
     crop = image.crop or {}
     form_initial = {
@@ -66,7 +85,8 @@ def _initial(image: ObjectImage):
 @staff_view("objects.change_objectimage")
 def image_edit(request, pk: int):
     """Crop and redact with numeric fields; "Preview" renders the result on the server,
-    "Publish" replaces the public derivatives. The script in static/js only fills the fields."""
+    "Publish" approves it (public at once if the object is). The script in static/js only
+    fills the fields."""
     image = get_object_or_404(ObjectImage.objects.select_related("trace_object"), pk=pk)
     size = (image.original_width, image.original_height)
     preview = None
@@ -117,6 +137,7 @@ def image_edit(request, pk: int):
         "form": form,
         "formset": formset,
         "preview": preview,
-        "published": image.large,
+        "stored": image.preview("large"),
+        "public": bool(image.renditions),
     }
     return render(request, "objects/staff/image_edit.html", context)

@@ -181,6 +181,29 @@ def redis_sent(monkeypatch):
 
 
 @pytest.fixture
+def own_media(settings, tmp_path):
+    """Empty public and private media folders of this test's own: (public, private).
+
+    A listing of either then shows exactly the files this test's code wrote.
+    """
+    public, private = tmp_path / "public", tmp_path / "private"
+    settings.MEDIA_PUBLIC_ROOT, settings.MEDIA_PRIVATE_ROOT = public, private
+    backend = "django.core.files.storage.FileSystemStorage"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "public": {
+            "BACKEND": backend,
+            "OPTIONS": {"location": public, "base_url": settings.MEDIA_URL},
+        },
+        "private": {
+            "BACKEND": backend,
+            "OPTIONS": {"location": private, "base_url": "/private-files-are-not-served/"},
+        },
+    }
+    return public, private
+
+
+@pytest.fixture
 def category(db):
     return make_category()
 

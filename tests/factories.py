@@ -53,6 +53,7 @@ def make_object(
     case_reference: str = "",
     days_ago: int = 1,
     with_image: bool = True,
+    publish_image: bool = True,
 ) -> TraceObject:
     n = next(_counter)
     obj = TraceObject(
@@ -69,7 +70,10 @@ def make_object(
     services.object_save(obj=obj)
     if with_image:
         processed = imaging.process_upload(io.BytesIO(make_image_bytes(size=(640, 480))))
-        services.object_image_add(obj=obj, processed=processed)
+        image = services.object_image_add(obj=obj, processed=processed)
+        if publish_image:
+            # "Publish" on the crop page, with no crop: public at once unless a draft.
+            services.object_image_edit(image=image, edit=imaging.Edit())
     return obj
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from objects.models import TraceObject
+from traceobject.hours import HourDateTimeField
 
 # Seeing who a tipster is (contact details) or their photo is its own permission (Tip.Meta).
 CONTACT_PERMISSION = "tips.view_tip_contact"
@@ -29,8 +30,9 @@ class Tip(models.Model):
     """What a member of the public sent about an object. Nothing about the request is kept.
 
     Contact details and the photo are stored encrypted (traceobject.crypto); the tip text stays in
-    the clear so investigators can search it. `received_at` is rounded down to the hour so it cannot
-    be matched against a proxy or network log.
+    the clear so investigators can search it. `received_at` and `updated_at` are kept to the hour
+    (traceobject.hours.HourDateTimeField) so they cannot be matched against a proxy or network
+    log; the staff's own times (status changes, forwarding) are exact.
     """
 
     class Status(models.TextChoices):
@@ -69,8 +71,8 @@ class Tip(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NEW
     )
-    received_at = models.DateTimeField(_("received (hour)"), db_index=False)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    received_at = HourDateTimeField(_("received (hour)"), db_index=False)
+    updated_at = HourDateTimeField(_("updated at (hour)"), auto_now=True)
 
     # --- Triage (back-office only; never shown to a tipster) ---
     class Priority(models.IntegerChoices):
@@ -196,8 +198,10 @@ class TipMessage(models.Model):
         related_name="+",
         help_text=_("The investigator who asked; empty for the tipster's answers."),
     )
-    # Rounded to the hour for the tipster's answers, for the same reason as Tip.received_at.
-    created_at = models.DateTimeField()
+    # Kept to the hour, for the same reason as Tip.received_at: a tipster's answer is a request
+    # from the public, and an investigator's question is rounded too, so the thread's times
+    # cannot tell the two apart.
+    created_at = HourDateTimeField()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -4,6 +4,10 @@ MultiFernet over TIP_ENCRYPTION_KEYS: the first key encrypts, every key decrypts
 rotated without downtime (add the new key first, run `rotate_tip_keys`, then drop the old one).
 The keys live in the environment, never in the database, so a database dump alone reveals none
 of these fields.
+
+A Fernet token carries the time it was made, in clear, readable without any key. Every token
+made here is stamped with the hour instead of the second (traceobject/hours.py), so it says no
+more than a tip's rounded `received_at`; no caller uses Fernet's time-to-live.
 """
 
 import hashlib
@@ -13,6 +17,8 @@ from functools import cache
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from traceobject.hours import HOUR, hour_timestamp
 
 
 @cache
@@ -30,7 +36,7 @@ def fernet() -> MultiFernet:
 
 
 def encrypt(data: bytes) -> bytes:
-    return fernet().encrypt(data)
+    return fernet().encrypt_at_time(data, hour_timestamp())
 
 
 def decrypt(token: bytes) -> bytes:
@@ -46,7 +52,22 @@ def decrypt_text(token: bytes) -> str:
 
 
 def rotate(token: bytes) -> bytes:
-    return fernet().rotate(bytes(token)) if token else b""
+    """Re-encrypt with the first key, keeping the token's time but rounded down to the hour.
+
+    MultiFernet.rotate keeps the exact second of a token made before times were rounded;
+    this re-stamps such a token, so rotating the keys also clears the old exact times.
+    """
+    if not token:
+        return b""
+    token = bytes(token)
+    keys = fernet()
+    made = keys.extract_timestamp(token)
+    return keys.encrypt_at_time(keys.decrypt(token), made // HOUR * HOUR)
+
+
+def token_time(token: bytes) -> int:
+    """The Unix time a token carries (readable without the key; a token of ours: an hour)."""
+    return fernet().extract_timestamp(bytes(token))
 
 
 def keyed_hash(value: str, *, key: str) -> str:

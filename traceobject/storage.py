@@ -4,7 +4,12 @@ Both are looked up by alias in STORAGES on every call, so a change of STORAGES (
 settings overridden) is always followed. Originals and attachments never get a public URL.
 """
 
+import os
+from datetime import datetime
+
 from django.core.files.storage import Storage, storages
+
+from traceobject.hours import hour_timestamp
 
 
 def public_storage():
@@ -57,3 +62,21 @@ _private = _PrivateStorage()
 
 def private_storage():
     return _private
+
+
+def set_file_hour(storage: Storage, name: str, *, at: datetime) -> bool:
+    """Set a stored file's access and modification times (and its folder's) to the hour of `at`.
+
+    For what the public sends: a file's times would otherwise give the second it was written.
+    Only local folders allow it (False otherwise): an S3 server sets LastModified itself and it
+    cannot be changed, and on a local disk the inode's change time (ctime) is the kernel's.
+    docs/threat-model.md says what those still reveal.
+    """
+    try:
+        path = storage.path(name)
+    except NotImplementedError:
+        return False
+    stamp = hour_timestamp(at)
+    os.utime(path, (stamp, stamp))
+    os.utime(os.path.dirname(path), (stamp, stamp))
+    return True

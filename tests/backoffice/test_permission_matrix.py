@@ -53,9 +53,11 @@ RULES = {
     "tipstaff:object_tips": ("GET", [TIP_VIEW, "objects.view_traceobject"], "traceobject"),
     "tipstaff:object_identify": ("POST", [TIP_CHANGE], "traceobject"),
     "admin:index": ("GET", "any", None),
-    # The image pipeline's staff views: the private original, the editor's canvas, the editor.
+    # The image pipeline's staff views: the private original, the editor's canvas, the private
+    # preview (a draft's image is shown only through it), the editor.
     "imagestaff:original": ("GET", ["objects.view_objectimage"], "objectimage"),
     "imagestaff:source": ("GET", ["objects.change_objectimage"], "objectimage"),
+    "imagestaff:preview": ("GET", ["objects.view_objectimage"], "objectimage"),
     "imagestaff:edit": ("GET", ["objects.change_objectimage"], "objectimage"),
     # Setting another user's password; and a device's secret (QR), which nobody may read back.
     "admin:auth_user_password_change": ("GET", ["auth.change_user"], "user"),

@@ -8,7 +8,7 @@ from objects import imaging, services
 from objects.models import TraceObject
 from tests.factories import make_object
 from tests.personas import login_verified, make_editor
-from traceobject.storage import public_storage
+from traceobject.storage import private_storage
 
 YELLOW = (240, 200, 40)
 
@@ -128,9 +128,11 @@ def test_an_editor_with_javascript_draws_and_moves_rectangles(live_server, page_
     assert _near(
         [redaction.x, redaction.y, redaction.width, redaction.height], [400, 250, 200, 100]
     )
+    # The object is a draft: the published edit is kept privately until the object is public.
+    assert image.renditions == [] and image.edit_published_at is not None
     # The redaction (400,250)-(600,350) is (200,150)-(400,250) after the crop, and half that in
     # the 400-pixel JPEG.
-    with public_storage().open(image.rendition("thumb")["name"]) as fh:
+    with private_storage().open(image.preview("thumb")["private_name"]) as fh:
         published = Image.open(io.BytesIO(fh.read())).convert("RGB")
     assert published.size == (400, 300)
     for point in [(105, 80), (195, 120), (150, 100)]:

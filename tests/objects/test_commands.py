@@ -27,7 +27,8 @@ def test_import_object_adds_a_draft_through_the_pipeline(tmp_path, capsys):
     )
     obj = TraceObject.objects.get()
     assert obj.status == "draft" and obj.alt_text == "A red bag"
-    assert obj.images.get().rendition("thumb")
+    image = obj.images.get()
+    assert image.preview("thumb") and image.renditions == [] and image.thumb is None
     assert f"{obj.reference} created (draft)." in capsys.readouterr().out
 
 
@@ -47,6 +48,9 @@ def test_import_object_can_publish(tmp_path):
     obj = TraceObject.objects.get()
     assert obj in TraceObject.objects.published()
     assert obj.alt_text == "Red bag"  # falls back to the title, with a warning
+    # --publish publishes the image as it is: its derivatives are in public storage.
+    thumb = obj.images.get().thumb
+    assert thumb and (Path(settings.MEDIA_PUBLIC_ROOT) / thumb["name"]).is_file()
 
 
 @pytest.mark.django_db

@@ -1,22 +1,54 @@
-"""Staff image views (original, editor canvas, crop and redact) and the services behind them."""
+"""Staff image views (original, editor canvas, preview, crop and redact) and the services
+behind them: nothing of an image is public until its crop and redactions are published and its
+object is public."""
 
+import importlib
 import io
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
 from objects import imaging, services
-from objects.models import ObjectImage
-from tests.factories import make_object
+from objects.models import PREVIEW_PREFIX, ObjectImage, TraceObject
+from tests.factories import make_category, make_image_bytes, make_object
 from tests.personas import login_password_only, login_verified
+from traceobject.storage import private_storage, public_storage
+
+VIEWS = ["original", "source", "preview", "edit"]
+# A solid redaction, in pixels of the 640 × 480 test image.
+SECRET = imaging.Redaction(x=100, y=80, width=200, height=160, style="solid")
 
 
 def _public_files() -> set[Path]:
     return {p for p in Path(settings.MEDIA_PUBLIC_ROOT).rglob("*") if p.is_file()}
+
+
+def _listing(root) -> set[str]:
+    """Every file stored under a media folder, by its name in the storage."""
+    root = Path(root)
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def _assert_redacted(content: bytes, *, original_width: int = 640):
+    """The SECRET rectangle is black in this derivative, whatever its size."""
+    picture = Image.open(io.BytesIO(content)).convert("RGB")
+    scale = picture.width / original_width
+    inner = [
+        (SECRET.x + dx * SECRET.width // 4, SECRET.y + dy * SECRET.height // 4)
+        for dx in (1, 2, 3)
+        for dy in (1, 2, 3)
+    ]
+    for x, y in inner:
+        pixel = picture.getpixel((int(x * scale), int(y * scale)))
+        assert max(pixel) <= 24, (picture.size, (x, y), pixel)
+    # Outside the rectangle the picture is still there (the test image is orange).
+    assert picture.getpixel((int(600 * scale), int(20 * scale)))[0] > 150
 
 
 def _edit_form(**extra):
@@ -38,14 +70,21 @@ def _edit_form(**extra):
 
 @pytest.fixture
 def image(db):
-    return make_object(status="draft").images.get()
+    """A new upload on a draft: its crop and redactions never published."""
+    return make_object(status="draft", publish_image=False).images.get()
+
+
+@pytest.fixture
+def public_image(db):
+    """An image of a published object, published with no crop."""
+    return make_object().images.get()
 
 
 # --- permission matrix ------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["original", "source", "edit"])
+@pytest.mark.parametrize("name", VIEWS)
 def test_anonymous_is_sent_to_login(client, image, name):
     response = client.get(reverse(f"imagestaff:{name}", args=[image.pk]))
     assert response.status_code == 302
@@ -53,14 +92,14 @@ def test_anonymous_is_sent_to_login(client, image, name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["original", "source", "edit"])
+@pytest.mark.parametrize("name", VIEWS)
 def test_staff_without_permission_gets_403(client, image, staff_without_permission, name):
     login_verified(client, staff_without_permission)
     assert client.get(reverse(f"imagestaff:{name}", args=[image.pk])).status_code == 403
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["original", "source", "edit"])
+@pytest.mark.parametrize("name", VIEWS)
 def test_a_password_without_the_second_factor_is_sent_to_the_code_step(client, image, editor, name):
     login_password_only(client, editor)
     response = client.get(reverse(f"imagestaff:{name}", args=[image.pk]))
@@ -69,7 +108,7 @@ def test_a_password_without_the_second_factor_is_sent_to_the_code_step(client, i
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["original", "source", "edit"])
+@pytest.mark.parametrize("name", VIEWS)
 def test_a_missing_image_is_404(editor_client, name):
     assert editor_client.get(reverse(f"imagestaff:{name}", args=[999_999])).status_code == 404
 
@@ -143,9 +182,11 @@ def test_preview_renders_on_the_server_and_changes_nothing(editor_client, image)
 
 @pytest.mark.django_db
 def test_publish_replaces_the_derivatives_and_removes_the_old_ones(
-    editor_client, image, django_capture_on_commit_callbacks
+    editor_client, public_image, django_capture_on_commit_callbacks
 ):
+    image = public_image
     old = {Path(settings.MEDIA_PUBLIC_ROOT) / n for n in image.derivative_names()}
+    assert old and all(p.exists() for p in old)
     data = _edit_form(
         crop_x="320", crop_y="0", crop_width="320", crop_height="240", **{
             "redactions-0-x": "400", "redactions-0-y": "40",
@@ -190,13 +231,30 @@ def test_half_a_crop_is_an_error(editor_client, image):
 
 
 @pytest.mark.django_db
-def test_deleting_an_image_removes_its_files(image, django_capture_on_commit_callbacks):
-    names = image.derivative_names()
-    original = Path(settings.MEDIA_PRIVATE_ROOT) / image.original.name
+def test_deleting_an_image_removes_its_files(
+    own_media, public_image, django_capture_on_commit_callbacks
+):
+    public, private = own_media
+    assert _listing(public) and _listing(private)
     with django_capture_on_commit_callbacks(execute=True):
-        services.object_image_delete(image=image)
-    assert not ObjectImage.objects.exists() and not original.exists()
-    assert not any((Path(settings.MEDIA_PUBLIC_ROOT) / n).exists() for n in names)
+        services.object_image_delete(image=public_image)
+    assert not ObjectImage.objects.exists()
+    assert _listing(public) == set() and _listing(private) == set()
+
+
+@pytest.mark.django_db
+def test_deleting_an_object_in_the_admin_removes_its_images_files(
+    editor_client, own_media, django_capture_on_commit_callbacks
+):
+    public, private = own_media
+    obj = make_object()
+    assert _listing(public) and _listing(private)
+    url = reverse("admin:objects_traceobject_delete", args=[obj.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not TraceObject.objects.exists() and not ObjectImage.objects.exists()
+    assert _listing(public) == set() and _listing(private) == set()
 
 
 @pytest.mark.django_db
@@ -214,8 +272,9 @@ def test_rebuild_derivatives_is_idempotent(image, monkeypatch):
 
 @pytest.mark.django_db
 def test_rebuild_derivatives_follows_a_size_change_and_restores_a_lost_file(
-    image, monkeypatch, django_capture_on_commit_callbacks
+    public_image, monkeypatch, django_capture_on_commit_callbacks
 ):
+    image = public_image
     old = {Path(settings.MEDIA_PUBLIC_ROOT) / n for n in image.derivative_names()}
     monkeypatch.setattr(imaging, "RENDITIONS", (("thumb", 200), ("large", 400), ("full", 600)))
     out = io.StringIO()
@@ -233,6 +292,194 @@ def test_rebuild_derivatives_follows_a_size_change_and_restores_a_lost_file(
     out = io.StringIO()
     call_command("rebuild_derivatives", stdout=out)
     assert "1 images rebuilt" in out.getvalue() and lost.exists()
+
+
+@pytest.mark.django_db
+def test_rebuild_derivatives_keeps_old_rows_working_and_removes_what_is_not_public(
+    own_media, django_capture_on_commit_callbacks, editor_client
+):
+    public, private = own_media
+    shown = make_object().images.get()
+    draft = make_object(status="draft", publish_image=False).images.get()
+    # Rows as they were before derivatives were kept private: every image had its derivatives
+    # in public storage, listed in `renditions`, and nothing else.
+    for image in (shown, draft):
+        services._copy_to_public(image.previews)
+        for name in image.preview_names():
+            private_storage().delete(name)
+        image.renditions, image.previews, image.edit_published_at = image.previews, [], None
+        image.save()
+    migration = importlib.import_module("objects.migrations.0004_image_previews_and_publication")
+    migration.existing_images(apps, None)
+    shown.refresh_from_db()
+    draft.refresh_from_db()
+    assert shown.edit_published_at and shown.renditions and shown.previews == shown.renditions
+    assert draft.edit_published_at is None and draft.renditions == [] and draft.previews
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rebuild_derivatives", stdout=io.StringIO())
+    assert _listing(public) == shown.derivative_names()
+    assert {n for n in _listing(private) if n.startswith(PREVIEW_PREFIX)} == (
+        shown.preview_names() | draft.preview_names()
+    )
+    for image in (shown, draft):
+        response = editor_client.get(reverse("imagestaff:preview", args=[image.pk]))
+        assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_rebuild_derivatives_deletes_stray_files(own_media, public_image):
+    public, private = own_media
+    before = (_listing(public), _listing(private))
+    public_storage().save("objects/ab/stray-400w.jpg", io.BytesIO(b"left behind"))
+    private_storage().save(PREVIEW_PREFIX + "objects/ab/stray-400w.jpg", io.BytesIO(b"old"))
+    out = io.StringIO()
+    call_command("rebuild_derivatives", stdout=out)
+    assert "Removed 1 public and 1 private files" in out.getvalue()
+    assert (_listing(public), _listing(private)) == before
+
+
+# --- nothing public before publishing --------------------------------------------------------
+
+
+def _admin_form(category, upload, status):
+    return {
+        "category": category.pk,
+        "title": "Printed T-shirt",
+        "question": "Where is this T-shirt sold?",
+        "description": "",
+        "alt_text": "A white T-shirt with a blue wave",
+        "status": status,
+        "identification_note": "",
+        "case_reference": "CASE-1",
+        "images-TOTAL_FORMS": "1",
+        "images-INITIAL_FORMS": "0",
+        "images-MIN_NUM_FORMS": "0",
+        "images-MAX_NUM_FORMS": "1000",
+        "images-0-alt_text": "",
+        "images-0-position": "0",
+        "images-0-upload": upload,
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
+        "translations-MIN_NUM_FORMS": "0",
+        "translations-MAX_NUM_FORMS": "1000",
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["draft", "published"])
+def test_saving_an_object_with_an_image_writes_nothing_to_public_storage(
+    editor_client, own_media, status
+):
+    public, private = own_media
+    upload = SimpleUploadedFile("IMG_0042.jpg", make_image_bytes(gps=True), "image/jpeg")
+    add = reverse("admin:objects_traceobject_add")
+    response = editor_client.post(add, _admin_form(make_category(), upload, status))
+    assert response.status_code == 302
+    image = ObjectImage.objects.get()
+    assert image.trace_object.status == status
+    assert _listing(public) == set()
+    assert _listing(private) == {image.original.name} | image.preview_names()
+    assert image.renditions == [] and len(image.previews) == 6
+    assert image.thumb is None and image.srcset_jpeg == ""
+
+
+@pytest.mark.django_db
+def test_publishing_the_crop_of_a_public_object_makes_only_the_redacted_derivatives_public(
+    editor_client, own_media, django_capture_on_commit_callbacks
+):
+    public, private = own_media
+    image = make_object(publish_image=False).images.get()
+    unredacted = image.preview_names()
+    data = _edit_form(**{
+        "redactions-0-x": str(SECRET.x), "redactions-0-y": str(SECRET.y),
+        "redactions-0-width": str(SECRET.width), "redactions-0-height": str(SECRET.height),
+        "action": "publish",
+    })  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(reverse("imagestaff:edit", args=[image.pk]), data)
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.edit_published_at is not None
+    assert _listing(public) == image.derivative_names() and len(image.renditions) == 6
+    for name in _listing(public):
+        _assert_redacted((public / name).read_bytes())
+    # The unredacted private copies made at upload are gone too.
+    assert not unredacted & _listing(private)
+
+
+@pytest.mark.django_db
+def test_publishing_the_crop_of_a_draft_waits_for_the_object_to_be_published(
+    own_media, django_capture_on_commit_callbacks
+):
+    public, _private = own_media
+    obj = make_object(status="draft", publish_image=False)
+    image = obj.images.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.object_image_edit(image=image, edit=imaging.Edit(redactions=(SECRET,)))
+    assert _listing(public) == set() and image.renditions == []
+    obj.status = TraceObject.Status.PUBLISHED
+    with django_capture_on_commit_callbacks(execute=True):
+        services.object_save(obj=obj)
+    image.refresh_from_db()
+    assert _listing(public) == image.derivative_names() and len(image.renditions) == 6
+    for name in _listing(public):
+        _assert_redacted((public / name).read_bytes())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["draft", "withdrawn"])
+def test_unpublishing_or_withdrawing_removes_the_public_derivatives(
+    client, own_media, django_capture_on_commit_callbacks, status
+):
+    public, private = own_media
+    obj = make_object()
+    image = obj.images.get()
+    url = image.thumb["url"]
+    assert _listing(public) == image.derivative_names()
+    assert client.get(url).status_code == 200
+    obj.status = status
+    with django_capture_on_commit_callbacks(execute=True):
+        services.object_save(obj=obj)
+    image.refresh_from_db()
+    assert _listing(public) == set() and image.renditions == [] and image.thumb is None
+    assert client.get(url).status_code == 404
+    # Still there for staff, and published again with the object.
+    assert image.preview_names() <= _listing(private) and image.edit_published_at
+    obj.status = TraceObject.Status.PUBLISHED
+    services.object_save(obj=obj)
+    assert _listing(public) == ObjectImage.objects.get().derivative_names() != set()
+
+
+@pytest.mark.django_db
+def test_the_preview_is_the_private_derivative_never_cached(editor_client, image):
+    url = reverse("imagestaff:preview", args=[image.pk])
+    response = editor_client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    stored = image.preview("large")
+    with private_storage().open(stored["private_name"]) as fh:
+        assert b"".join(response.streaming_content) == fh.read()
+    thumb = editor_client.get(url + "?size=thumb")
+    assert Image.open(io.BytesIO(b"".join(thumb.streaming_content))).width == 400
+    assert editor_client.get(url + "?size=huge").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fixture", ["image", "public_image"])
+def test_the_admin_and_the_crop_page_show_images_only_through_the_preview_view(
+    editor_client, request, fixture
+):
+    image = request.getfixturevalue(fixture)
+    preview = reverse("imagestaff:preview", args=[image.pk])
+    admin_page = reverse("admin:objects_traceobject_change", args=[image.trace_object_id])
+    admin_body = editor_client.get(admin_page).content.decode()
+    crop_body = editor_client.get(reverse("imagestaff:edit", args=[image.pk])).content.decode()
+    assert settings.MEDIA_URL not in admin_body and settings.MEDIA_URL not in crop_body
+    assert f'src="{preview}?size=thumb"' in admin_body
+    if image.edit_published_at:
+        assert f'src="{preview}"' in crop_body and "The public sees this image." in crop_body
+    else:
+        assert "it has never been published" in crop_body and preview not in crop_body
 
 
 @pytest.mark.django_db

@@ -127,25 +127,74 @@ def test_it_strips_exif_and_gps_from_a_heic_from_a_phone():
     _assert_quadrants(_decoded(processed.derivatives[-1]))
 
 
-def test_the_original_goes_to_private_storage_and_derivatives_to_public(db):
+def _stored(root) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in Path(root).rglob("*") if p.is_file()}
+
+
+def test_an_upload_goes_to_private_storage_only(own_media, db):
     from objects.models import TraceObject
 
+    public, private = own_media
     obj = TraceObject(category=make_category(), title="t", question="q?", alt_text="a")
     services.object_save(obj=obj)
     data = make_image_bytes(gps=True)
     image = services.object_image_add(obj=obj, processed=_process(data))
-    original = Path(settings.MEDIA_PRIVATE_ROOT) / image.original.name
-    assert original.read_bytes() == data
-    assert not (Path(settings.MEDIA_PUBLIC_ROOT) / image.original.name).exists()
+    assert (private / image.original.name).read_bytes() == data
+    assert _stored(public) == set() and image.renditions == []
+    assert _stored(private) == {image.original.name} | image.preview_names()
+    assert len(image.previews) == 6
+    for item in image.previews:
+        _assert_clean(
+            (private / image.preview(item["role"], item["format"])["private_name"]).read_bytes()
+        )
+    assert image.is_primary and image.original_format == "JPEG"
+    assert (image.original_width, image.original_height) == (900, 600)
+
+
+def test_published_derivatives_are_clean_and_named_by_their_content(own_media, db):
+    from objects.models import TraceObject
+
+    public, private = own_media
+    obj = TraceObject(category=make_category(), title="t", question="q?", alt_text="a")
+    obj.status = TraceObject.Status.PUBLISHED
+    services.object_save(obj=obj)
+    image = services.object_image_add(obj=obj, processed=_process(make_image_bytes(gps=True)))
+    services.object_image_edit(image=image, edit=imaging.Edit())
     assert not Path(settings.MEDIA_PRIVATE_ROOT).is_relative_to(settings.MEDIA_PUBLIC_ROOT)
-    assert len(image.renditions) == 6
+    assert _stored(public) == image.derivative_names() and len(image.renditions) == 6
+    assert image.original.name not in _stored(public)
     for item in image.renditions:
-        stored = (Path(settings.MEDIA_PUBLIC_ROOT) / item["name"]).read_bytes()
+        stored = (public / item["name"]).read_bytes()
         _assert_clean(stored)
         assert len(stored) == item["bytes"]
         assert imaging.hashlib.sha256(stored).hexdigest()[:32] in item["name"]
-    assert image.is_primary and image.original_format == "JPEG"
-    assert (image.original_width, image.original_height) == (900, 600)
+
+
+def test_a_published_pixelated_redaction_leaves_no_detail_in_public_storage(own_media, db):
+    from objects.models import TraceObject
+
+    public, private = own_media
+    obj = TraceObject(category=make_category(), title="t", question="q?", alt_text="a")
+    obj.status = TraceObject.Status.PUBLISHED
+    services.object_save(obj=obj)
+    # The dark diagonal line of the test image crosses this square.
+    square = imaging.Redaction(x=300, y=150, width=300, height=300, style="pixelate")
+    image = services.object_image_add(obj=obj, processed=_process(make_image_bytes()))
+
+    def darkest(content: bytes) -> int:
+        """The lowest luminance inside the square (its edge left out)."""
+        picture = Image.open(io.BytesIO(content)).convert("L")
+        scale = picture.width / 900
+        box = tuple(int(v * scale) for v in (310, 160, 590, 440))
+        return picture.crop(box).getextrema()[0]
+
+    before = image.preview("full")["private_name"]
+    assert darkest((private / before).read_bytes()) < 40  # the dark line, unredacted
+    services.object_image_edit(image=image, edit=imaging.Edit(redactions=(square,)))
+    assert _stored(public) == image.derivative_names()
+    for name in _stored(public):
+        # Blocks averaging the line with the orange around it: no dark pixel is left.
+        assert darkest((public / name).read_bytes()) > 80, name
 
 
 # --- sizes, colour, orientation ---------------------------------------------------------------

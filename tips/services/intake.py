@@ -6,17 +6,16 @@ stored, and nothing after that touches the database or the cache.
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from objects.models import TraceObject
 from tips import receipts
 from tips.models import Tip, TipMessage
 from traceobject import crypto
-from traceobject.storage import private_storage
+from traceobject.hours import this_hour
+from traceobject.storage import private_storage, set_file_hour
 
 
 class TipsClosed(Exception):
@@ -31,11 +30,6 @@ class AlreadyReceived(Exception):
 class Receipt:
     tip: Tip
     code: str
-
-
-def this_hour() -> datetime:
-    # Rounded down to the hour so the time cannot be matched against a proxy or network log.
-    return timezone.now().replace(minute=0, second=0, microsecond=0)
 
 
 def tip_create(
@@ -54,7 +48,8 @@ def tip_create(
     """Store a tip in one transaction and return its receipt code (which is stored only hashed).
 
     The encrypted photo is written first and removed again if the row cannot be stored, so a
-    failure leaves nothing behind.
+    failure leaves nothing behind. Every time stored is kept to the hour: the row's, the Fernet
+    tokens' and the photo file's (where the storage allows; see traceobject/hours.py).
     """
     if obj.status != TraceObject.Status.PUBLISHED:
         raise TipsClosed
@@ -65,6 +60,8 @@ def tip_create(
             f"tips/{secrets.token_hex(16)}.jpg.fernet", ContentFile(crypto.encrypt(photo_jpeg))
         )
     try:
+        if photo_name:
+            set_file_hour(private_storage(), photo_name, at=this_hour())
         with transaction.atomic():
             tip = Tip.objects.create(
                 trace_object=obj,

@@ -98,7 +98,9 @@ class Command(BaseCommand):
                     obj.identified_at = min(now, published_at + timedelta(days=30))
                     obj.identification_note = item["identification_note"]
                 services.object_save(obj=obj)
-                services.object_image_add(obj=obj, processed=processed)
+                image = services.object_image_add(obj=obj, processed=processed)
+                # The demo art needs no crop or redaction: publish it as it is.
+                services.object_image_edit(image=image, edit=imaging.Edit())
             created += 1
         total = TraceObject.objects.filter(case_reference__startswith=DEMO_MARKER).count()
         tips = self._demo_tips()

@@ -17,7 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--question", required=True)
         parser.add_argument("--alt", default="", help="Alt text (default: the title).")
         parser.add_argument("--description", default="")
-        parser.add_argument("--publish", action="store_true", help="Publish now (default: draft).")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help=(
+                "Publish the object and its image as it is, without crop or redaction (default: "
+                "a draft, whose image is public only once its crop is published in the admin)."
+            ),
+        )
 
     def handle(self, *args, **opts):
         try:

@@ -6,9 +6,12 @@ from objects.models import ObjectImage
 
 class Command(BaseCommand):
     help = (
-        "Make every image's public derivatives again from its private original, crop and "
-        "redactions (after a change of sizes or formats). Safe to run again: an image whose "
-        "derivatives are already current is left alone."
+        "Make every image's derivatives again from its private original, crop and redactions "
+        "(after a change of sizes or formats, or an upgrade), bring public storage in line "
+        "(public only while an image's crop and redactions are published and its object is "
+        "public), then delete every derivative file no image refers to. Safe to run again: an "
+        "image whose derivatives are already current is left alone. Run it while no editor is "
+        "publishing."
     )
 
     def handle(self, *args, **opts):
@@ -24,6 +27,10 @@ class Command(BaseCommand):
                 self.stderr.write(f"{image.trace_object.reference} image {image.pk}: {exc}")
         self.stdout.write(
             f"Derivatives: {changed} images rebuilt, {unchanged} already current, {failed} failed."
+        )
+        public, private = services.object_media_sweep()
+        self.stdout.write(
+            f"Removed {public} public and {private} private files no image refers to."
         )
         if failed:
             raise SystemExit(1)
