@@ -7,6 +7,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backoffice.services import staff_password_changed
 from traceobject.models import AuditEntry
@@ -117,6 +119,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
+# Second-factor devices are not in the back-office: nobody needs to see them, and resetting a
+# lost one is the supervisors' "reset second factor" button on the staff account
+# (backoffice.views.staff_reset_second_factor).
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 User = get_user_model()
 admin.site.unregister(User)
