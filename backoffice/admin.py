@@ -6,7 +6,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backoffice.services import staff_password_changed
 from traceobject.models import AuditEntry
@@ -30,8 +33,8 @@ class ActorFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
-        if not value.isdigit():
-            return queryset.none()
+        if not (value.isascii() and value.isdigit()) or len(value) > 18:
+            return queryset.none()  # no account has that id
         return queryset.filter(actor_id=int(value))  # index audit_actor_at_idx
 
 
@@ -56,7 +59,9 @@ class WhenFilter(admin.DateFieldListFilter):
     """Today, the past 7 days... and a range from/until (e.g. last night, 22:00 to 06:00).
 
     The range fields are the same `at__gte` / `at__lt` parameters the links use; a date or
-    date-and-time typed without a zone is read in the site's time zone.
+    date-and-time typed without a zone is read in the site's time zone. A bound that is no date
+    (2026-02-30, "yesterday") is left out of the filter, with a message saying so, and stays in
+    its field as typed.
     """
 
     template = "backoffice/audit_when_filter.html"
@@ -66,7 +71,13 @@ class WhenFilter(admin.DateFieldListFilter):
         for key in (f"{field_path}__gte", f"{field_path}__lt"):
             if params.get(key):
                 self.typed[key] = params[key][-1]
-                params[key] = [self._aware(params[key][-1])]
+                moment = self._aware(params[key][-1])
+                if moment is None:
+                    del params[key]
+                    message = gettext("“%(value)s” is not a date: that bound is not applied.")
+                    messages.warning(request, message % {"value": self.typed[key][:40]})
+                else:
+                    params[key] = [moment]
         # The other filters of the page, carried by the range form.
         self.other_params = [
             (key, value)
@@ -77,15 +88,17 @@ class WhenFilter(admin.DateFieldListFilter):
         super().__init__(field, request, params, model, model_admin, field_path)
 
     @staticmethod
-    def _aware(value: str) -> str:
-        moment = parse_datetime(value.strip())
-        if moment is None and (day := parse_date(value.strip())) is not None:
-            moment = datetime.combine(day, time.min)
-        if moment is None:
-            return value  # not a date: the admin answers with its "?e=1" error page
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        return moment.isoformat()
+    def _aware(value: str) -> str | None:
+        """The bound as an ISO date-time with its zone, or None if it is no date at all."""
+        try:
+            moment = parse_datetime(value.strip())
+            if moment is None and (day := parse_date(value.strip())) is not None:
+                moment = datetime.combine(day, time.min)
+            if moment is not None and timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+        except (ValueError, OverflowError):  # well formed but impossible: 2026-02-30, 24:00
+            return None
+        return moment.isoformat() if moment is not None else None
 
     def field_values(self):
         return {
@@ -117,6 +130,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
+# Second-factor devices are not in the back-office: nobody needs to see them, and resetting a
+# lost one is the supervisors' "reset second factor" button on the staff account
+# (backoffice.views.staff_reset_second_factor).
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 User = get_user_model()
 admin.site.unregister(User)

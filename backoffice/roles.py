@@ -24,9 +24,7 @@ _SUPERVISOR = sorted(
     set(_EDITOR + _INVESTIGATOR)
     | {
         "auth.add_user", "auth.change_user", "auth.view_user", "auth.delete_user",
-        "auth.view_group", "otp_totp.view_totpdevice", "otp_totp.delete_totpdevice",
-        "otp_static.view_staticdevice", "otp_static.delete_staticdevice",
-        "traceobject.view_auditentry", "tips.delete_tag", CONTACT_PERMISSION,
+        "auth.view_group", "traceobject.view_auditentry", "tips.delete_tag", CONTACT_PERMISSION,
     }
 )  # fmt: skip
 

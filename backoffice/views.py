@@ -51,6 +51,7 @@ from backoffice.services import (
 from backoffice.throttle import account_name, login_attempt_allowed, username_hash
 from traceobject.audit import Action, audit_record
 from traceobject.staff import is_verified_staff, staff_view
+from traceobject.text import has_control_characters
 
 
 class StaffLoginForm(AuthenticationForm):
@@ -76,6 +77,8 @@ class OTPForm(forms.Form):
 
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
+    if has_control_characters(target):
+        return reverse("admin:index")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return reverse("admin:index")
@@ -112,7 +115,13 @@ def login_view(request, site=None):
 
 def _audit_name(username: str) -> str:
     """The account a typed username resolves to (in the throttle's normal form), for the audit
-    log; a keyed hash of what was typed when it names no account."""
+    log; a keyed hash of what was typed when it names no account.
+
+    A name with a control character is no account's (the form refuses it) and could not even be
+    looked up: PostgreSQL refuses NUL in text.
+    """
+    if has_control_characters(username):
+        return f"unknown:{username_hash(username)}"
     found = (
         get_user_model()
         .objects.filter(username__iexact=account_name(username))

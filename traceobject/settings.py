@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): the session names the OTP device that verified this login.
     "django_otp.middleware.OTPMiddleware",
+    # Under /backoffice/, a query string holding a NUL or another control character is a 400.
+    "backoffice.middleware.BackofficeInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

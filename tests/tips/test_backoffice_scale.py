@@ -47,7 +47,7 @@ def _pages(obj):
         "list": (LIST, {}),
         "filtered list": (
             LIST,
-            {"trace_object__id__exact": obj.pk, "status__exact": "new", "country": "FR"},
+            {"trace_object__id__exact": obj.pk, "status__exact": "new", "country__exact": "FR"},
         ),
         "search": (LIST, {"q": "utrecht"}),
         "triage": (reverse("tipstaff:triage"), {}),
