@@ -61,7 +61,11 @@ class TargetTypeFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("tips.tip", _("Tip")),
+            ("tips.tag", _("Tag")),
             ("objects.traceobject", _("Object")),
+            ("objects.objectimage", _("Image")),
+            ("objects.traceobjecttranslation", _("Translation")),
+            ("objects.category", _("Category")),
             ("auth.user", _("Staff account")),
         ]
 
