@@ -29,7 +29,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import AbstractBaseUser, AbstractUser, Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -52,7 +52,7 @@ class StaffChangeRefused(PermissionDenied):
     """The actor may not make this change; the message says why (shown on the 403 page)."""
 
 
-def staff_permissions(user: AbstractBaseUser) -> set[str]:
+def staff_permissions(user: AbstractUser) -> set[str]:
     """Every permission an account holds ("app_label.codename"), through its groups or its own.
 
     Read from the database each time (not Django's per-instance cache, which goes stale when a
@@ -61,22 +61,22 @@ def staff_permissions(user: AbstractBaseUser) -> set[str]:
     """
     perms = Permission.objects.all()
     if not user.is_superuser:
-        perms = perms.filter(Q(group__user=user) | Q(user=user))
+        perms = perms.filter(Q(group__user=user.pk) | Q(user=user.pk))
     return {f"{app}.{codename}" for app, codename in
             perms.values_list("content_type__app_label", "codename").distinct()}  # fmt: skip
 
 
-def staff_has_contact_access(user: AbstractBaseUser) -> bool:
+def staff_has_contact_access(user: AbstractUser) -> bool:
     return CONTACT_PERMISSION in staff_permissions(user)
 
 
-def staff_roles(user: AbstractBaseUser) -> list[str]:
+def staff_roles(user: AbstractUser) -> list[str]:
     """The account's roles (group names), normally one."""
     return sorted(user.groups.values_list("name", flat=True))
 
 
 def staff_may_manage(
-    *, by: AbstractBaseUser, user: AbstractBaseUser, grant: Iterable[str] = (),
+    *, by: AbstractUser, user: AbstractUser, grant: Iterable[str] = (),
     own: bool = False,
 ) -> None:  # fmt: skip
     """Raise StaffChangeRefused unless `by` may act on `user`, giving them the `grant` permissions.
@@ -105,7 +105,7 @@ def _refuse_more_than_held(*, grant: Iterable[str], held: set[str]) -> None:
         )
 
 
-def staff_grantable_roles(*, by: AbstractBaseUser | None) -> list[str]:
+def staff_grantable_roles(*, by: AbstractUser | None) -> list[str]:
     """The roles `by` may give: those whose every permission they hold (all, for the operator)."""
     held = None if by is None else staff_permissions(by)
     return [name for name, perms in ROLES.items() if held is None or set(perms) <= held]
@@ -124,9 +124,9 @@ def _contact_permission() -> Permission:
 
 @transaction.atomic
 def staff_create(
-    *, email: str, role: str, contact_access: bool = False, by: AbstractBaseUser | None,
+    *, email: str, role: str, contact_access: bool = False, by: AbstractUser | None,
     actor_name: str = "",
-) -> tuple[AbstractBaseUser, str]:  # fmt: skip
+) -> tuple[AbstractUser, str]:  # fmt: skip
     """A new staff account (username = email address) with one role, and its setup link token.
 
     The account has no usable password and no second factor: the person sets both through the
@@ -156,7 +156,7 @@ def staff_create(
 
 
 @transaction.atomic
-def staff_role_change(*, user: AbstractBaseUser, role: str, by: AbstractBaseUser) -> bool:
+def staff_role_change(*, user: AbstractUser, role: str, by: AbstractUser) -> bool:
     """Give the account exactly one role, instead of the ones it had; False if it had just that."""
     group = _role_group(role)
     staff_may_manage(by=by, user=user, grant=ROLES[role])
@@ -169,7 +169,7 @@ def staff_role_change(*, user: AbstractBaseUser, role: str, by: AbstractBaseUser
 
 
 @transaction.atomic
-def staff_contact_access_grant(*, user: AbstractBaseUser, by: AbstractBaseUser) -> bool:
+def staff_contact_access_grant(*, user: AbstractUser, by: AbstractUser) -> bool:
     """Let the account see tipsters' contact details and photos; False if it could already."""
     staff_may_manage(by=by, user=user, grant=[CONTACT_PERMISSION])
     if staff_has_contact_access(user):
@@ -180,7 +180,7 @@ def staff_contact_access_grant(*, user: AbstractBaseUser, by: AbstractBaseUser) 
 
 
 @transaction.atomic
-def staff_contact_access_revoke(*, user: AbstractBaseUser, by: AbstractBaseUser) -> bool:
+def staff_contact_access_revoke(*, user: AbstractUser, by: AbstractUser) -> bool:
     """Take contact access away; False if the account did not have it on its own.
 
     Raises StaffChangeRefused when the access comes with the account's role (Supervisor): the
@@ -201,7 +201,7 @@ def staff_contact_access_revoke(*, user: AbstractBaseUser, by: AbstractBaseUser)
 
 
 @transaction.atomic
-def staff_deactivate(*, user: AbstractBaseUser, by: AbstractBaseUser) -> bool:
+def staff_deactivate(*, user: AbstractUser, by: AbstractUser) -> bool:
     """Close an account without deleting it (the audit log keeps naming it); False if closed.
 
     An inactive account's sessions stop working at their next request (Django's ModelBackend
@@ -212,13 +212,13 @@ def staff_deactivate(*, user: AbstractBaseUser, by: AbstractBaseUser) -> bool:
         return False
     user.is_active = False
     user.save(update_fields=["is_active"])
-    links = SetupLink.objects.filter(user=user, used_at__isnull=True).delete()[0]
+    links = SetupLink.objects.filter(user_id=user.pk, used_at__isnull=True).delete()[0]
     audit_record(action=Action.STAFF_DEACTIVATED, user=by, target=user, setup_links=links)
     return True
 
 
 @transaction.atomic
-def staff_reactivate(*, user: AbstractBaseUser, by: AbstractBaseUser) -> bool:
+def staff_reactivate(*, user: AbstractUser, by: AbstractUser) -> bool:
     """Open a deactivated account again, with its role, password and second factor as they were."""
     staff_may_manage(by=by, user=user)
     if user.is_active:
@@ -240,7 +240,7 @@ def setup_link_url(token: str, base_url: str) -> str:
 
 @transaction.atomic
 def staff_setup_link_issue(
-    *, user: AbstractBaseUser, by: AbstractBaseUser | None = None, actor_name: str = ""
+    *, user: AbstractUser, by: AbstractUser | None = None, actor_name: str = ""
 ) -> str:
     """A new one-time setup link token for `user` (returned once, stored only hashed).
 
@@ -262,7 +262,7 @@ def staff_setup_link_issue(
 
 @transaction.atomic
 def staff_second_factor_reset(
-    *, user: AbstractBaseUser, by: AbstractBaseUser | None = None, actor_name: str = ""
+    *, user: AbstractUser, by: AbstractUser | None = None, actor_name: str = ""
 ) -> str:
     """Take away an account's second factor (a lost or stolen phone) and return a new setup link.
 

@@ -56,8 +56,10 @@ def _audit_object_save(*, obj: TraceObject, user, before: dict | None) -> None:
         action = Action.UNPUBLISH
     else:
         action = Action.CHANGE
-    status = {"status": [old, new]} if old != new else {}
-    audit_record(action=action, user=user, target=obj, fields=fields, **status)
+    if old != new:
+        audit_record(action=action, user=user, target=obj, fields=fields, status=[old, new])
+    else:
+        audit_record(action=action, user=user, target=obj, fields=fields)
 
 
 def object_save(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> TraceObject:
@@ -427,8 +429,8 @@ def object_delete(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> 
     page_cache.bump()
 
 
-def _category_values(pk: int | None) -> dict:
-    return Category.objects.filter(pk=pk).values("name", "slug", "order").first() or {}
+def _category_values(pk: int) -> dict:
+    return dict(Category.objects.filter(pk=pk).values("name", "slug", "order").first() or {})
 
 
 def category_save(*, category: Category, user: AbstractBaseUser | None = None) -> Category:
