@@ -3,7 +3,13 @@ from datetime import datetime, time
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
@@ -11,7 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from backoffice.services import staff_password_changed
+from backoffice.roles import CONTACT_PERMISSION, ROLES
+from backoffice.services import (
+    StaffChangeRefused,
+    staff_grantable_roles,
+    staff_has_contact_access,
+    staff_may_manage,
+    staff_password_changed,
+    staff_roles,
+)
+from backoffice.views import end_own_session_after_password_change, refused_page
 from traceobject.models import AuditEntry
 from traceobject.paginator import CappedCountPaginator
 
@@ -47,7 +62,11 @@ class TargetTypeFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("tips.tip", _("Tip")),
+            ("tips.tag", _("Tag")),
             ("objects.traceobject", _("Object")),
+            ("objects.objectimage", _("Image")),
+            ("objects.traceobjecttranslation", _("Translation")),
+            ("objects.category", _("Category")),
             ("auth.user", _("Staff account")),
         ]
 
@@ -131,36 +150,137 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
-# Second-factor devices are not in the back-office: nobody needs to see them, and resetting a
-# lost one is the supervisors' "reset second factor" button on the staff account
-# (backoffice.views.staff_reset_second_factor).
+# Second-factor devices are not in the back-office: nobody needs to see them (a device list
+# would show whose authenticator is what, and its lookups could read a key back), and a lost one
+# is reset by the supervisors' audited "reset second factor" button on the staff account
+# (backoffice.services.staff_second_factor_reset).
 admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """The roles, read-only for everyone. Their permissions are code (backoffice/roles.py), set
+    by the migrations (roles_sync), so they change only through a reviewed commit; which role an
+    account has changes on the account's page (backoffice.services.staff_role_change)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
-    """Django's user admin, plus the supervisors' "new setup link" and "reset second factor"
-    buttons, and a password change that never keeps a session alive."""
+class StaffAccountAdmin(admin.ModelAdmin):
+    """Staff accounts. The change page edits nothing: no superuser flag, no permissions, no
+    groups, no staff flag, no password hash. Its role, contact access, activation, setup link and
+    second factor are small forms that post to one view each (backoffice/views.py), which call
+    the services in backoffice/services.py; "add" is the staff_add view. Accounts are never
+    deleted (the audit log names them); they are deactivated."""
 
     change_form_template = "backoffice/user_change_form.html"
+    change_password_form = AdminPasswordChangeForm
+    change_user_password_template = None
+    list_display = ["username", "email", "role", "contact_access", "is_active", "is_superuser",
+                    "last_login"]  # fmt: skip
+    list_filter = ["is_active", "groups"]
+    search_fields = ["username", "email", "first_name", "last_name"]
+    ordering = ["username"]
+    fields = ["username", "email", "first_name", "last_name", "is_active", "is_superuser",
+              "last_login", "date_joined"]  # fmt: skip
+    readonly_fields = fields
+
+    def get_urls(self):
+        # Django's own "set password" page for an account, guarded below.
+        password = path(
+            "<id>/password/",
+            self.admin_site.admin_view(self.user_change_password),
+            name="auth_user_password_change",
+        )
+        return [password, *super().get_urls()]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(is_staff=True).prefetch_related("groups")
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return not lookup.startswith("password") and super().lookup_allowed(lookup, value, request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("role"))
+    def role(self, staff):
+        return ", ".join(sorted(group.name for group in staff.groups.all())) or "—"
+
+    @admin.display(description=_("contact access"), boolean=True)
+    def contact_access(self, staff):
+        return staff_has_contact_access(staff)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Accounts are added by the staff_add view (backoffice.services.staff_create)."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return redirect("backoffice:staff_add")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra = {"can_manage_access": self.has_change_permission(request), **(extra_context or {})}
+        # Nothing is saved through this page: every change is its own POST view.
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        staff = self.get_object(request, unquote(object_id))
+        extra = {"title": _("Staff account"), "show_save": False, "show_save_and_continue": False,
+                 "show_save_and_add_another": False, "show_delete": False,
+                 "can_manage_access": self.has_change_permission(request, staff),
+                 **(extra_context or {})}  # fmt: skip
+        if staff is not None:
+            extra.update(_account_context(request.user, staff))
         return super().change_view(request, object_id, form_url, extra)
 
     def user_change_password(self, request, id, form_url=""):
-        response = super().user_change_password(request, id, form_url)
+        user = self.get_object(request, unquote(id))
+        if user is not None and self.has_change_permission(request, user):
+            try:
+                staff_may_manage(by=request.user, user=user, own=True)
+            except StaffChangeRefused as exc:
+                return refused_page(request, staff=user, what="password", reason=str(exc))
+        response = UserAdmin.user_change_password(self, request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
-            user = self.get_object(request, unquote(id))
             staff_password_changed(user=user, by=request.user)
             if user.pk == request.user.pk:
-                from backoffice.views import end_own_session_after_password_change
-
                 # Django kept this session (update_session_auth_hash); end it after all.
                 list(messages.get_messages(request))  # drop "changed successfully"
                 return end_own_session_after_password_change(request)
         return response
+
+
+def _account_context(by, staff) -> dict:
+    """What the account page shows: the role and access, and which changes the reader may make
+    (the services check again on every POST)."""
+    try:
+        staff_may_manage(by=by, user=staff)
+        manage_refused = ""
+    except StaffChangeRefused as exc:
+        manage_refused = str(exc)
+    try:
+        staff_may_manage(by=by, user=staff, own=True)
+        links_refused = ""
+    except StaffChangeRefused as exc:
+        links_refused = str(exc)
+    roles = staff_roles(staff)
+    return {
+        "staff_roles": roles,
+        "grantable_roles": [r for r in staff_grantable_roles(by=by) if [r] != roles],
+        "contact_access": staff_has_contact_access(staff),
+        "contact_from_role": any(CONTACT_PERMISSION in ROLES.get(r, ()) for r in roles),
+        "manage_refused": manage_refused,
+        "links_refused": links_refused,
+    }

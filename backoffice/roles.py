@@ -15,6 +15,8 @@ _EDITOR = [
     "objects.view_category", "objects.add_traceobject", "objects.change_traceobject",
     "objects.delete_traceobject", "objects.view_traceobject", "objects.add_objectimage",
     "objects.change_objectimage", "objects.delete_objectimage", "objects.view_objectimage",
+    "objects.add_traceobjecttranslation", "objects.change_traceobjecttranslation",
+    "objects.delete_traceobjecttranslation", "objects.view_traceobjecttranslation",
 ]  # fmt: skip
 _INVESTIGATOR = [
     "tips.view_tip", "tips.change_tip", "tips.view_tag", "tips.add_tag", "tips.change_tag",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.lookups import LookupAllowList
-from backoffice.views import StaffPasswordChangeView, login_view
+from backoffice.views import StaffPasswordChangeView, login_view, logout_view
 from traceobject.staff import is_verified_staff, needs_second_factor, otp_step_url
 
 
@@ -47,6 +47,10 @@ class BackofficeSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         return login_view(request, site=self)
+
+    def logout(self, request, extra_context=None):
+        """The admin's own "Log out" button: the same audited, POST-only logout as ours."""
+        return logout_view(request)
 
     def password_change(self, request, extra_context=None):
         """Django's view, except that the person is logged out afterwards (every session of

@@ -1,5 +1,8 @@
 """Staff login in two steps (password, then a second factor), first-login setup, logout,
-password changes, and the supervisors' "new setup link" and "reset second factor" buttons.
+password changes, and the supervisors' staff-account actions: add an account, change its role,
+grant or revoke contact access, deactivate or reactivate it, a new setup link, reset its second
+factor. Each action is one small POST view calling one service in backoffice.services, which
+refuses what the person may not do (StaffChangeRefused: a 403 page saying why, and an audit row).
 
 Django's login() gives a new session id; the OTP step cycles it again when the second factor
 is verified. Every attempt is in the audit log, never with the password. A second factor is
@@ -21,7 +24,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.views import PasswordChangeView
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.http import Http404
@@ -40,11 +43,19 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from backoffice.forms import StaffCreateForm, StaffRoleForm
 from backoffice.models import SetupLink
 from backoffice.services import (
     SETUP_SESSION_KEY,
+    StaffChangeRefused,
     setup_link_token_hash,
+    staff_contact_access_grant,
+    staff_contact_access_revoke,
+    staff_create,
+    staff_deactivate,
     staff_password_changed,
+    staff_reactivate,
+    staff_role_change,
     staff_second_factor_reset,
     staff_setup_link_issue,
 )
@@ -289,12 +300,112 @@ STAFF_ADMIN = "auth.change_user"
 
 
 def _account_to_manage(request, pk: int):
-    """The account a supervisor acts on. A superuser's only by a superuser: a setup link is a
-    way into the account, and must not lift a supervisor to more than they have."""
-    staff = get_object_or_404(get_user_model(), pk=pk)
-    if staff.is_superuser and not request.user.is_superuser:
-        raise PermissionDenied
-    return staff
+    """The staff account a supervisor acts on (the services decide whether they may)."""
+    return get_object_or_404(get_user_model(), pk=pk, is_staff=True)
+
+
+def _account_page(staff) -> str:
+    return reverse("admin:auth_user_change", args=[staff.pk])
+
+
+def refused_page(request, *, staff, what: str, reason: str, status: int = 403):
+    """The page for a refused staff-account change: why, and a way back. A refusal (403) is
+    audited: an attempt to give more than one holds is worth a supervisor's attention."""
+    if status == 403:
+        target = {"target": staff} if staff is not None else {"target_type": "auth.user"}
+        audit_record(action=Action.STAFF_REFUSED, user=request.user, what=what, reason=reason,
+                     **target)  # fmt: skip
+    back = _account_page(staff) if staff is not None else reverse("admin:auth_user_changelist")
+    context = _context(request, title=_("Not changed"), reason=reason, back=back)
+    return render(request, "backoffice/staff_refused.html", context, status=status)
+
+
+def _change(request, pk: int, *, what: str, service, done: str, same: str, **kwargs):
+    """Run one staff-account service on account `pk` and go back to its page with a message."""
+    staff = _account_to_manage(request, pk)
+    try:
+        changed = service(user=staff, by=request.user, **kwargs)
+    except StaffChangeRefused as exc:
+        return refused_page(request, staff=staff, what=what, reason=str(exc))
+    name = {"name": staff.get_username(), **{key: str(value) for key, value in kwargs.items()}}
+    if changed:
+        messages.success(request, done % name)
+    else:
+        messages.info(request, same % name)
+    return redirect(_account_page(staff))
+
+
+@sensitive_post_parameters("email")
+@staff_view(("auth.add_user", STAFF_ADMIN))
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_add(request):
+    """A new staff account with one role; its one-time setup link is shown once."""
+    form = StaffCreateForm(request.POST if request.method == "POST" else None, by=request.user)
+    if form.is_valid():
+        try:
+            staff, token = staff_create(
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                contact_access=form.cleaned_data["contact_access"],
+                by=request.user,
+            )
+        except StaffChangeRefused as exc:
+            return refused_page(request, staff=None, what="create", reason=str(exc))
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            title = _("Account created for %(name)s") % {"name": staff.get_username()}
+            return _link_page(request, staff=staff, token=token, title=title, reset=False)
+    context = _context(request, form=form, title=_("Add a staff account"))
+    return render(request, "backoffice/staff_add.html", context)
+
+
+@staff_view(STAFF_ADMIN)
+@require_POST
+def staff_role(request, pk: int):
+    """Give the account exactly one role (Editor, Investigator, Supervisor)."""
+    form = StaffRoleForm(request.POST)
+    if not form.is_valid():
+        staff = _account_to_manage(request, pk)
+        return refused_page(request, staff=staff, what="role", status=400,
+                        reason=_("Choose one of the roles."))  # fmt: skip
+    return _change(request, pk, what="role", service=staff_role_change,
+                   role=form.cleaned_data["role"],
+                   done=_("%(name)s now has the role %(role)s."),
+                   same=_("%(name)s already had that role."))  # fmt: skip
+
+
+@staff_view(STAFF_ADMIN)
+@require_POST
+def staff_contact_grant(request, pk: int):
+    return _change(request, pk, what="contact_grant", service=staff_contact_access_grant,
+                   done=_("%(name)s may now see tipsters' contact details and photos."),
+                   same=_("%(name)s could already see contact details."))  # fmt: skip
+
+
+@staff_view(STAFF_ADMIN)
+@require_POST
+def staff_contact_revoke(request, pk: int):
+    return _change(request, pk, what="contact_revoke", service=staff_contact_access_revoke,
+                   done=_("%(name)s may no longer see tipsters' contact details and photos."),
+                   same=_("%(name)s could not see contact details."))  # fmt: skip
+
+
+@staff_view(STAFF_ADMIN)
+@require_POST
+def staff_deactivate_view(request, pk: int):
+    """Close the account: it cannot log in, its sessions stop; nothing of it is deleted."""
+    return _change(request, pk, what="deactivate", service=staff_deactivate,
+                   done=_("%(name)s is deactivated: the account can no longer log in."),
+                   same=_("%(name)s was already deactivated."))  # fmt: skip
+
+
+@staff_view(STAFF_ADMIN)
+@require_POST
+def staff_reactivate_view(request, pk: int):
+    return _change(request, pk, what="reactivate", service=staff_reactivate,
+                   done=_("%(name)s is active again."),
+                   same=_("%(name)s was already active."))  # fmt: skip
 
 
 def _link_page(request, *, staff, token: str, title: str, reset: bool):
@@ -310,7 +421,10 @@ def staff_setup_link(request, pk: int):
     """A supervisor's "send a new setup link": shown once on this page, never stored in clear;
     the account's earlier unused link stops working."""
     staff = _account_to_manage(request, pk)
-    token = staff_setup_link_issue(user=staff, by=request.user)
+    try:
+        token = staff_setup_link_issue(user=staff, by=request.user)
+    except StaffChangeRefused as exc:
+        return refused_page(request, staff=staff, what="setup_link", reason=str(exc))
     title = _("New setup link for %(name)s") % {"name": staff.get_username()}
     return _link_page(request, staff=staff, token=token, title=title, reset=False)
 
@@ -321,7 +435,10 @@ def staff_reset_second_factor(request, pk: int):
     """A supervisor's "reset second factor": devices and recovery codes deleted, password made
     unusable (every session of the account ends), a new setup link shown once."""
     staff = _account_to_manage(request, pk)
-    token = staff_second_factor_reset(user=staff, by=request.user)
+    try:
+        token = staff_second_factor_reset(user=staff, by=request.user)
+    except StaffChangeRefused as exc:
+        return refused_page(request, staff=staff, what="reset_2fa", reason=str(exc))
     if staff.pk == request.user.pk:
         auth_logout(request)  # their own sessions ended with the password anyway
     title = _("Second factor of %(name)s reset") % {"name": staff.get_username()}

@@ -15,7 +15,14 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def save_model(self, request, obj, form, change):
-        services.category_save(category=obj)
+        services.category_save(category=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.category_delete(category=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for category in queryset:
+            services.category_delete(category=category, user=request.user)
 
 
 class ObjectImageForm(forms.ModelForm):
@@ -149,19 +156,20 @@ class TraceObjectAdmin(admin.ModelAdmin):
         services.object_save(obj=obj, user=request.user)
 
     def delete_model(self, request, obj):
-        services.object_delete(obj=obj)
+        services.object_delete(obj=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            services.object_delete(obj=obj)
+            services.object_delete(obj=obj, user=request.user)
 
     def save_formset(self, request, form, formset, change):
+        user = request.user
         if formset.model is TraceObjectTranslation:
             instances = formset.save(commit=False)
             for translation in formset.deleted_objects:
-                services.object_translation_delete(translation=translation)
+                services.object_translation_delete(translation=translation, user=user)
             for translation in instances:
-                services.object_translation_save(translation=translation)
+                services.object_translation_save(translation=translation, user=user)
             return None
         if formset.model is not ObjectImage:
             return super().save_formset(request, form, formset, change)
@@ -170,7 +178,7 @@ class TraceObjectAdmin(admin.ModelAdmin):
         for image_form in formset.deleted_forms:
             if image_form.instance.pk:
                 formset.deleted_objects.append(image_form.instance)
-                services.object_image_delete(image=image_form.instance)
+                services.object_image_delete(image=image_form.instance, user=user)
         for image_form in formset.forms:
             if not image_form.has_changed() or image_form in formset.deleted_forms:
                 continue
@@ -182,6 +190,7 @@ class TraceObjectAdmin(admin.ModelAdmin):
                         upload=upload,
                         alt_text=image_form.cleaned_data.get("alt_text", ""),
                         primary=image_form.cleaned_data.get("is_primary") or None,
+                        user=user,
                     )
                     formset.new_objects.append(image)
                 continue
@@ -190,5 +199,6 @@ class TraceObjectAdmin(admin.ModelAdmin):
                 alt_text=image_form.cleaned_data["alt_text"],
                 position=image_form.cleaned_data["position"],
                 primary=image_form.cleaned_data["is_primary"],
+                user=user,
             )
             formset.changed_objects.append((image_form.instance, image_form.changed_data))

@@ -25,14 +25,53 @@ def _next_number() -> int:
     return (TraceObject.objects.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
+# What an edit is audited by: the fields an editor changes (not the stamps saving sets itself).
+AUDITED_OBJECT_FIELDS = [
+    field.attname
+    for field in TraceObject._meta.concrete_fields
+    if field.name not in ("id", "number", "created_at", "updated_at", "created_by", "updated_by")
+]
+PUBLIC_STATUSES = {TraceObject.Status.PUBLISHED, TraceObject.Status.IDENTIFIED}
+
+
+def _object_values(pk: int) -> dict:
+    return TraceObject.objects.filter(pk=pk).values(*AUDITED_OBJECT_FIELDS).first() or {}
+
+
+def _audit_object_save(*, obj: TraceObject, user, before: dict | None) -> None:
+    """One row per save that changed something: created, published, unpublished or changed,
+    with the names of the fields that changed (never their text)."""
+    after = _object_values(obj.pk)
+    if before is None:
+        audit_record(action=Action.CREATE, user=user, target=obj, status=obj.status)
+        if obj.status in PUBLIC_STATUSES:
+            audit_record(action=Action.PUBLISH, user=user, target=obj, status=obj.status)
+        return
+    fields = [name for name in AUDITED_OBJECT_FIELDS if before.get(name) != after.get(name)]
+    if not fields:
+        return
+    old, new = before.get("status"), after.get("status")
+    if old not in PUBLIC_STATUSES and new in PUBLIC_STATUSES:
+        action = Action.PUBLISH
+    elif old in PUBLIC_STATUSES and new not in PUBLIC_STATUSES:
+        action = Action.UNPUBLISH
+    else:
+        action = Action.CHANGE
+    if old != new:
+        audit_record(action=action, user=user, target=obj, fields=fields, status=[old, new])
+    else:
+        audit_record(action=action, user=user, target=obj, fields=fields)
+
+
 def object_save(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> TraceObject:
     """Save a new or edited object: numbers it, stamps who changed it and when it went public.
 
     Public storage follows the status: publishing copies the images whose crop and redactions
     were published there; back to draft or withdrawn removes every public derivative.
 
-    Two editors saving at once may pick the same number; the unique constraint catches it and
-    the save is retried with the next one.
+    Audited: created, published, unpublished (back to draft, or withdrawn) or changed, with
+    which fields changed. Two editors saving at once may pick the same number; the unique
+    constraint catches it and the save is retried with the next one.
     """
     if user is not None and user.is_authenticated:
         if obj.pk is None:
@@ -44,8 +83,11 @@ def object_save(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> Tr
     if obj.status == TraceObject.Status.IDENTIFIED and obj.identified_at is None:
         obj.identified_at = now
     if obj.pk is not None:
-        obj.save()
-        _sync_public_images(obj)
+        with transaction.atomic():
+            before = _object_values(obj.pk)
+            obj.save()
+            _sync_public_images(obj)
+            _audit_object_save(obj=obj, user=user, before=before)
         page_cache.bump()
         return obj
     for attempt in range(5):
@@ -53,6 +95,7 @@ def object_save(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> Tr
         try:
             with transaction.atomic():
                 obj.save()
+                _audit_object_save(obj=obj, user=user, before=None)
             page_cache.bump()
             return obj
         except IntegrityError:
@@ -179,6 +222,7 @@ def object_image_add(
     processed: imaging.ProcessedImage,
     alt_text: str = "",
     primary: bool | None = None,
+    user: AbstractBaseUser | None = None,
 ) -> ObjectImage:
     """Store a processed upload: the original and its derivatives, in private storage only.
 
@@ -213,6 +257,7 @@ def object_image_add(
             )
             _apply_processed(image, processed, previews)
             image.save()
+            audit_record(action=Action.CREATE, user=user, target=image, object=obj.pk)
     except Exception:
         private.delete(original_name)
         for name in written:
@@ -223,11 +268,18 @@ def object_image_add(
 
 
 def object_image_upload(
-    *, obj: TraceObject, upload, alt_text: str = "", primary: bool | None = None
+    *,
+    obj: TraceObject,
+    upload,
+    alt_text: str = "",
+    primary: bool | None = None,
+    user: AbstractBaseUser | None = None,
 ) -> ObjectImage:
     """Process an editor's upload (checked by the form) and store it: object_image_add."""
     processed = imaging.process_upload(upload)
-    return object_image_add(obj=obj, processed=processed, alt_text=alt_text, primary=primary)
+    return object_image_add(
+        obj=obj, processed=processed, alt_text=alt_text, primary=primary, user=user
+    )
 
 
 def _read_original(image: ObjectImage) -> bytes:
@@ -248,7 +300,9 @@ def _processed_unless_stored(image: ObjectImage, edit: imaging.Edit):
     return imaging.process_original(_read_original(image), edit=edit)
 
 
-def object_image_edit(*, image: ObjectImage, edit: imaging.Edit) -> ObjectImage:
+def object_image_edit(
+    *, image: ObjectImage, edit: imaging.Edit, user: AbstractBaseUser | None = None
+) -> ObjectImage:
     """Publish a crop and redactions ("Publish" on the crop page): what the public may see.
 
     The derivatives are made from the original with the edit applied (or reused, when they are
@@ -260,7 +314,12 @@ def object_image_edit(*, image: ObjectImage, edit: imaging.Edit) -> ObjectImage:
     """
     processed = _processed_unless_stored(image, edit)
     image.edit_published_at = timezone.now()
-    return _store_derivatives(image=image, processed=processed)
+    with transaction.atomic():
+        _store_derivatives(image=image, processed=processed)
+        audit_record(action=Action.IMAGE_PUBLISHED, user=user, target=image,
+                     object=image.trace_object_id, crop=bool(image.crop),
+                     redactions=len(image.redactions))  # fmt: skip
+    return image
 
 
 def _store_derivatives(
@@ -387,35 +446,32 @@ def object_media_sweep() -> tuple[int, int]:
     return counts[0], counts[1]
 
 
-def object_image_delete(*, image: ObjectImage) -> None:
+def object_image_delete(*, image: ObjectImage, user: AbstractBaseUser | None = None) -> None:
     """Delete an image row, then its original and any derivative no other image uses (public
     and private)."""
     public, private = image.derivative_names(), image.preview_names()
     original = image.original.name
     with transaction.atomic():
+        audit_record(action=Action.DELETE, user=user, target=image, object=image.trace_object_id)
         image.delete()
         transaction.on_commit(lambda: _delete_unreferenced(public=public, private=private))
         transaction.on_commit(lambda: private_storage().delete(original))
     page_cache.bump(page_cache.PAGES)
 
 
-def object_delete(*, obj: TraceObject) -> None:
-    """Delete an object with its images and, after the commit, all their files.
-
-    Deleting the row alone would cascade to its images and leave their derivatives public.
-    """
-    with transaction.atomic():
-        for image in obj.images.all():
-            object_image_delete(image=image)
-        obj.delete()
-    page_cache.bump()
-
-
 def object_image_update(
-    *, image: ObjectImage, alt_text: str, position: int, primary: bool
+    *,
+    image: ObjectImage,
+    alt_text: str,
+    position: int,
+    primary: bool,
+    user: AbstractBaseUser | None = None,
 ) -> ObjectImage:
     """Change an image's alt text, order or primary flag; making one primary demotes the other."""
+    after = {"alt_text": alt_text, "position": position, "is_primary": primary}
     with transaction.atomic():
+        # From the database: an admin form has already set the new values on the instance.
+        before = ObjectImage.objects.filter(pk=image.pk).values(*after).get()
         if primary:
             others = image.trace_object.images.filter(is_primary=True).exclude(pk=image.pk)
             others.update(is_primary=False)
@@ -423,6 +479,9 @@ def object_image_update(
         image.position = position
         image.is_primary = primary
         image.save(update_fields=["alt_text", "position", "is_primary"])
+        if fields := [name for name in after if before[name] != after[name]]:
+            audit_record(action=Action.CHANGE, user=user, target=image,
+                         object=image.trace_object_id, fields=fields)  # fmt: skip
     page_cache.bump(page_cache.PAGES)
     return image
 
@@ -450,47 +509,87 @@ def object_import(
             publish=publish,
             user=user,
         )
-        image = object_image_add(obj=obj, processed=processed)
+        image = object_image_add(obj=obj, processed=processed, user=user)
         if publish:
             # Publishing at import publishes the image as it is, without crop or redaction.
-            object_image_edit(image=image, edit=imaging.Edit())
+            object_image_edit(image=image, edit=imaging.Edit(), user=user)
     return obj
 
 
-def object_translation_save(*, translation: TraceObjectTranslation) -> TraceObjectTranslation:
+def object_translation_save(
+    *, translation: TraceObjectTranslation, user: AbstractBaseUser | None = None
+) -> TraceObjectTranslation:
     """Save an object's texts in one language; the public pages show them at once."""
-    translation.save()
+    action = Action.CREATE if translation.pk is None else Action.CHANGE
+    with transaction.atomic():
+        translation.save()
+        audit_record(action=action, user=user, target=translation,
+                     object=translation.trace_object_id, language=translation.language)  # fmt: skip
     page_cache.bump(page_cache.PAGES)
     return translation
 
 
-def object_translation_delete(*, translation: TraceObjectTranslation) -> None:
-    translation.delete()
+def object_translation_delete(
+    *, translation: TraceObjectTranslation, user: AbstractBaseUser | None = None
+) -> None:
+    with transaction.atomic():
+        audit_record(action=Action.DELETE, user=user, target=translation,
+                     object=translation.trace_object_id, language=translation.language)  # fmt: skip
+        translation.delete()
     page_cache.bump(page_cache.PAGES)
 
 
-def category_save(*, category: Category) -> Category:
+@transaction.atomic
+def object_delete(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> None:
+    """Delete an object with its images (their files go after commit) and translations.
+
+    Raises ProtectedError while tips refer to it (the admin says so first): an object with tips
+    is withdrawn, not deleted.
+    Deleting the row alone would cascade to its images and leave their derivatives public.
+    """
+    with transaction.atomic():
+        audit_record(action=Action.DELETE, user=user, target=obj, reference=obj.reference,
+                     images=obj.images.count())  # fmt: skip
+        for image in obj.images.all():
+            object_image_delete(image=image, user=user)
+        obj.delete()
+    page_cache.bump()
+
+
+def _category_values(pk: int) -> dict:
+    return dict(Category.objects.filter(pk=pk).values("name", "slug", "order").first() or {})
+
+
+def category_save(*, category: Category, user: AbstractBaseUser | None = None) -> Category:
     """Save a category; its name is on every gallery page, so the cached pages go stale."""
-    category.save()
+    before = _category_values(category.pk) if category.pk is not None else None
+    with transaction.atomic():
+        category.save()
+        if before is None:
+            audit_record(action=Action.CREATE, user=user, target=category)
+        elif fields := [k for k, v in _category_values(category.pk).items() if before[k] != v]:
+            audit_record(action=Action.CHANGE, user=user, target=category, fields=fields)
     page_cache.bump(page_cache.PAGES)
     return category
+
+
+@transaction.atomic
+def category_delete(*, category: Category, user: AbstractBaseUser | None = None) -> None:
+    """Delete a category; raises ProtectedError while objects are in it."""
+    audit_record(action=Action.DELETE, user=user, target=category, name=category.name)
+    category.delete()
+    page_cache.bump(page_cache.PAGES)
 
 
 @transaction.atomic
 def object_identify(*, obj: TraceObject, user: AbstractBaseUser, note: str) -> TraceObject:
     """Mark an object identified with the public note shown on its page; tips close for it.
 
-    Saved through object_save, which stamps identified_at and who changed it and refreshes the
-    cached public pages (the object page stops asking for tips at once).
+    Saved through object_save, which stamps identified_at and who changed it, audits the change
+    (status and note) and refreshes the cached public pages (the object page stops asking for
+    tips at once).
     """
     obj.status = TraceObject.Status.IDENTIFIED
     obj.identification_note = note
     object_save(obj=obj, user=user)
-    audit_record(
-        action=Action.CHANGE,
-        user=user,
-        target=obj,
-        field="status",
-        new=TraceObject.Status.IDENTIFIED,
-    )
     return obj

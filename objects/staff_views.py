@@ -3,6 +3,8 @@ crop and redact.
 
 Every view here goes through traceobject.staff.staff_view (logged in, second factor verified,
 the model permission) and is never cached: they show investigator-only pixels (invariant 5).
+Each look at those pixels is audited like a read of a tip: the original downloaded, the canvas
+and a preview shown (a VIEW row naming the image and what was seen).
 """
 
 import base64
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from objects import imaging, services
 from objects.forms import ImageEditForm, RedactionFormSet, edit_from_forms
 from objects.models import ObjectImage
+from traceobject.audit import Action, audit_record
 from traceobject.staff import staff_view
 from traceobject.storage import private_storage
 
@@ -27,6 +30,8 @@ from traceobject.storage import private_storage
 def image_original(request, pk: int):
     """The original as uploaded, as a download: the only way anyone gets it."""
     image = get_object_or_404(ObjectImage.objects.select_related("trace_object"), pk=pk)
+    audit_record(action=Action.VIEW, user=request.user, target=image, what="original",
+                 object=image.trace_object_id)  # fmt: skip
     fmt = image.original_format or "JPEG"
     filename = (
         f"{image.trace_object.reference}-image-{image.pk}.{imaging.ALLOWED_FORMATS.get(fmt, 'bin')}"
@@ -44,6 +49,8 @@ def image_original(request, pk: int):
 def image_source(request, pk: int):
     """The unedited original, oriented and scaled down, for the editor to draw on."""
     image = get_object_or_404(ObjectImage, pk=pk)
+    audit_record(action=Action.VIEW, user=request.user, target=image, what="source",
+                 object=image.trace_object_id)  # fmt: skip
     with image.original.open("rb") as fh:
         data = fh.read()
     try:
@@ -101,7 +108,7 @@ def image_edit(request, pk: int):
             else:
                 try:
                     if request.POST.get("action") == "publish":
-                        services.object_image_edit(image=image, edit=edit)
+                        services.object_image_edit(image=image, edit=edit, user=request.user)
                         messages.success(
                             request, _("The crop and redactions are applied and published.")
                         )
@@ -112,6 +119,8 @@ def image_edit(request, pk: int):
                         )
                     with image.original.open("rb") as fh:
                         content = imaging.render_preview(fh.read(), edit=edit)
+                    audit_record(action=Action.VIEW, user=request.user, target=image,
+                                 what="preview", object=image.trace_object_id)  # fmt: skip
                     preview = "data:image/jpeg;base64," + base64.b64encode(content).decode()
                 except imaging.ImageRejected as exc:
                     form.add_error(None, str(exc))

@@ -59,6 +59,11 @@ def make_staff_without_permission():
     return _user("nobody", groups=[])
 
 
+def make_staff(username: str, *, groups=(), perms=()):
+    """A verified-able staff account with the given roles and user-level permissions."""
+    return _user(username, groups=groups, perms=perms)
+
+
 def make_staff_without_2fa():
     """Staff with a password only: the first login leads to the second-factor setup."""
     return _user("newcomer", groups=[INVESTIGATOR], otp=False)

@@ -82,6 +82,16 @@ class TipActionForm(ActionForm):
 class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
+    def save_model(self, request, obj, form, change):
+        services.tag_save(tag=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.tag_delete(tag=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for tag in queryset:
+            services.tag_delete(tag=tag, user=request.user)
+
 
 @admin.register(Tip)
 class TipAdmin(admin.ModelAdmin):
@@ -121,6 +131,9 @@ class TipAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tips come from the public form only
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # tips leave only through the daily purge (audited), even for a superuser
 
     @admin.display(description=_("object"), ordering="trace_object__number")
     def object_reference(self, tip):

@@ -48,4 +48,3 @@ def staff_session_cookie(app_configs, **kwargs):
     if not settings.SESSION_COOKIE_HTTPONLY:
         warnings.append(django_sessions.W013)
     return warnings
-

@@ -32,6 +32,17 @@ class AuditEntry(models.Model):
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         SETUP_LINK = "setup_link", _("Setup link issued")
         OTP_RESET = "otp_reset", _("Second factor reset")
+        STAFF_ROLE = "staff_role", _("Staff role changed")
+        CONTACT_GRANTED = "contact_granted", _("Contact access granted")
+        CONTACT_REVOKED = "contact_revoked", _("Contact access revoked")
+        STAFF_DEACTIVATED = "staff_deactivated", _("Staff account deactivated")
+        STAFF_REACTIVATED = "staff_reactivated", _("Staff account reactivated")
+        STAFF_REFUSED = "staff_refused", _("Staff account change refused")
+        CREATE = "create", _("Create")
+        DELETE = "delete", _("Delete")
+        PUBLISH = "publish", _("Publish")
+        UNPUBLISH = "unpublish", _("Unpublish")
+        IMAGE_PUBLISHED = "image_published", _("Crop and redaction published")
 
     at = models.DateTimeField(_("when"), auto_now_add=True)
     # No database foreign key: rows must outlive the account and never be updated by a cascade.

@@ -4,7 +4,8 @@
 - triage: an investigator's decision on one tip;
 - bulk: the same action on many tips;
 - retention: what is deleted, and when;
-- export: the CSV export, audited.
+- export: the CSV export, audited;
+- tags: the investigators' tags themselves.
 
 Views import `from tips import services` and call `services.tip_create(...)`: the names below
 are the package's public surface.
@@ -25,6 +26,7 @@ from tips.services.intake import (
     tip_photo,
 )
 from tips.services.retention import PurgeResult, tip_purge
+from tips.services.tags import tag_delete, tag_save
 from tips.services.triage import (
     TRANSITIONS,
     TransitionNotAllowed,
@@ -48,5 +50,6 @@ __all__ = [
     "tip_ask", "tip_assign", "tip_contact", "tip_create", "tip_follow_up", "tip_forward",
     "tip_mark_duplicate", "tip_note", "tip_photo", "tip_purge", "tip_question",
     "tip_question_many", "tip_reveal_contact", "tip_reveal_photo", "tip_set_priority",
-    "tip_tags_change", "tip_thread", "tip_transition", "tips_export_csv",
+    "tip_tags_change", "tip_thread", "tip_transition", "tips_export_csv", "tag_delete",
+    "tag_save",
 ]  # fmt: skip
