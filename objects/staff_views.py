@@ -70,6 +70,9 @@ def image_preview(request, pk: int):
     item = image.preview(request.GET.get("size", "large"))
     if item is None:
         raise Http404("no such preview")
+    # Before its crop and redactions are published, a preview is the case image itself.
+    audit_record(action=Action.VIEW, user=request.user, target=image, what="preview_image",
+                 object=image.trace_object_id, size=item.get("role", ""))  # fmt: skip
     try:
         fh = private_storage().open(item["private_name"], "rb")
     except FileNotFoundError:

@@ -60,6 +60,7 @@ NEW_PASSWORD = "a brand new long passphrase 5"
 GET_ONLY = {
     "imagestaff:original": "the original, downloaded (a read, audited as a view)",
     "imagestaff:source": "the editor's canvas (a read, audited as a view)",
+    "imagestaff:preview": "an image as it now stands, from private storage (a read, audited)",
     "tipstaff:triage": "the triage queue page; its decisions post to the tip_* views",
     "tipstaff:tip_photo": "a tip's photo (a read, audited as a reveal)",
     "tipstaff:object_tips": "the per-object page; its forms post to cluster_ask, identify",

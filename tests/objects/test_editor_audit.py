@@ -107,7 +107,7 @@ def _edit(**extra):
 
 @pytest.mark.django_db
 def test_publishing_a_crop_and_redaction_is_audited(editor_client):
-    image = make_object(status="draft").images.get()
+    image = make_object(status="draft", publish_image=False).images.get()
     response = editor_client.post(reverse("imagestaff:edit", args=[image.pk]),
                                   _edit(action="publish"))  # fmt: skip
     assert response.status_code == 302
