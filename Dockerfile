@@ -50,6 +50,8 @@ RUN mkdir -p /app/var/media/public /app/var/media/private \
     && chown -R app:app /app/var/media
 USER 10001:10001
 EXPOSE 8000
+# GET /healthz on gunicorn's address (GUNICORN_BIND) with a Host from ALLOWED_HOSTS, which in
+# production names the site rather than 127.0.0.1 (scripts/healthcheck.py).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import urllib.request, sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status == 200 else 1)"]
+    CMD ["python", "/app/scripts/healthcheck.py"]
 CMD ["gunicorn", "--config", "/app/gunicorn.conf.py"]
