@@ -171,8 +171,8 @@ else:
 # throttle) has a cache alias of its own, so it can live in a Redis that never evicts
 # (RATELIMIT_REDIS_URL, maxmemory-policy noeviction) while the page cache fills its own Redis
 # and evicts (allkeys-lru): in one instance a flood of page entries could evict the counters
-# that stop a flood of tips or password guesses (docs/operations.md, "Redis"). Unset: the same
-# cache as "default" (the same Redis, or the same local memory).
+# that stop a flood of tips or password guesses (docs/operations.md, "Redis: memory and
+# eviction"). Unset: the same cache as "default" (the same Redis, or the same local memory).
 RATELIMIT_REDIS_URL = env_str("RATELIMIT_REDIS_URL")
 CACHES["ratelimit"] = (
     _redis_cache("RATELIMIT_REDIS_URL", RATELIMIT_REDIS_URL)
