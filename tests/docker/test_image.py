@@ -249,7 +249,7 @@ def stack(docker_engine, image, database, figures):
         _run(docker_engine, "volume", "rm", "--force", media)
 
 
-def test_the_image_holds_translations_and_static_files_but_no_tests_demo_git_or_venv(
+def test_the_image_holds_translations_and_static_files_but_no_tests_demo_git_venv_or_pip_secrets(
     docker_engine, image
 ):
     script = (
@@ -260,11 +260,14 @@ def test_the_image_holds_translations_and_static_files_but_no_tests_demo_git_or_
         "  'manifest': json.loads((app / 'var/static/staticfiles.json').read_text())['paths'],\n"
         "  'unwanted': sorted(n for n in ('tests', 'demo', '.git', '.venv', 'bench', 'docs',\n"
         "                                  '.env', 'var/db.sqlite3') if (app / n).exists()),\n"
+        "  'pip_settings': sorted(p for p in ('/run/secrets', '/etc/pip.conf', '/etc/xdg/pip',\n"
+        "                                    '/root/.config/pip', '/root/.pip')\n"
+        "                         if pathlib.Path(p).exists()),\n"
         "}))\n"
     )
-    found = json.loads(
-        _ok(_run(docker_engine, "run", "--rm", "--network", "host", image, "python", "-c", script))
-    )
+    # As root, to see into /root too; that the app user reads it all, the web container shows.
+    inspect = ["run", "--rm", "--network", "host", "--user", "0", image, "python", "-c", script]
+    found = json.loads(_ok(_run(docker_engine, *inspect)))
     languages = sorted(p.parts[-3] for p in (BASE_DIR / "locale").glob("*/LC_MESSAGES/django.po"))
     assert languages and found["mo"] == languages
     sources = sorted(
@@ -273,6 +276,9 @@ def test_the_image_holds_translations_and_static_files_but_no_tests_demo_git_or_
     assert sources and set(sources) <= set(found["manifest"])
     assert any(n.startswith("admin/") for n in found["manifest"]), "Django admin's files too"
     assert found["unwanted"] == []
+    assert found["pip_settings"] == [], "the build's pip settings and CA bundle stay out"
+    config = json.loads(_ok(_run(docker_engine, "image", "inspect", image)))[0]["Config"]
+    assert not [e for e in config["Env"] if e.startswith("PIP_")], config["Env"]
 
 
 def test_it_runs_as_the_non_root_user_who_cannot_change_the_code(stack):
