@@ -1,4 +1,4 @@
-"""Per-account login throttle: a fixed window counter in the shared cache.
+"""Per-account login throttle: a fixed window counter in the shared rate-limit cache.
 
 The key is an HMAC, with SECRET_KEY, of the username in the one normal form that names an
 account (`account_name`: the form authentication itself uses, NFKC, then case-folded and
@@ -11,9 +11,9 @@ another's.
 import unicodedata
 
 from django.conf import settings
-from django.core.cache import cache
 
 from traceobject.crypto import keyed_hash
+from traceobject.ratelimit_cache import ratelimit_cache
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -46,10 +46,10 @@ def login_attempt_allowed(username: str) -> bool:
     """Count one attempt for this account; False once the limit for the window is reached."""
     limit, seconds = _rate()
     key = _key(username)
-    cache.add(key, 0, timeout=seconds)
+    ratelimit_cache.add(key, 0, timeout=seconds)
     try:
-        attempts = cache.incr(key)
+        attempts = ratelimit_cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=seconds)
+        ratelimit_cache.add(key, 1, timeout=seconds)
         attempts = 1
     return attempts <= limit

@@ -18,6 +18,7 @@ from tests.personas import (
     make_supervisor,
 )
 from traceobject import process_cache
+from traceobject.ratelimit_cache import ratelimit_cache
 
 _SKIPPED = {"postgres": 0, "redis": 0}
 
@@ -139,25 +140,30 @@ def _english_outside_requests():
     translation.deactivate()
 
 
+def _clear_caches():
+    cache.clear()
+    # The rate-limit cache is the same store unless settings point it elsewhere.
+    if settings.CACHES["ratelimit"] != settings.CACHES["default"]:
+        ratelimit_cache.clear()
+    process_cache.reset()
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    cache.clear()
-    process_cache.reset()
+    _clear_caches()
     yield
-    cache.clear()
-    process_cache.reset()
+    _clear_caches()
 
 
 @pytest.fixture
 def dead_cache(settings):
-    """The shared cache unreachable: nothing listens on port 1, so every call fails at once."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "traceobject.redis_cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
+    """The shared caches unreachable: nothing listens on port 1, so every call fails at once."""
+    dead = {
+        "BACKEND": "traceobject.redis_cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }
+    settings.CACHES = {"default": dead, "ratelimit": dead}
 
 
 @pytest.fixture

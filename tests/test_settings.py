@@ -116,6 +116,38 @@ def test_a_bad_redis_url_fails_loudly(tmp_path):
     assert "REDIS_URL must start with" in result.stderr
 
 
+def _caches(**env):
+    """(LOCATION of "default", LOCATION of "ratelimit", RATELIMIT_USE_CACHE) with this env."""
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import traceobject.settings as s; c = s.CACHES; "
+            "print(c['default'].get('LOCATION', ''), c['ratelimit'].get('LOCATION', ''), "
+            "s.RATELIMIT_USE_CACHE)",
+        ],
+        env={**clean, "DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return tuple(result.stdout.split())
+
+
+def test_rate_limits_use_the_page_cache_redis_unless_ratelimit_redis_url_names_another(tmp_path):
+    pages, limits = "redis://cache.invalid:6379/0", "redis://limits.invalid:6379/0"
+    assert _caches(VAR_DIR=str(tmp_path), REDIS_URL=pages) == (pages, pages, "ratelimit")
+    both = _caches(VAR_DIR=str(tmp_path), REDIS_URL=pages, RATELIMIT_REDIS_URL=limits)
+    assert both == (pages, limits, "ratelimit")
+
+
+def test_a_bad_ratelimit_redis_url_fails_loudly(tmp_path):
+    result = _load_settings(DEBUG="1", RATELIMIT_REDIS_URL="limits:6379", VAR_DIR=str(tmp_path))
+    assert "RATELIMIT_REDIS_URL must start with" in result.stderr
+
+
 def test_deploy_check_refuses_sqlite_and_empty_allowed_hosts(tmp_path):
     env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
     env.update(

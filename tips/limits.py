@@ -1,10 +1,10 @@
 """Rate limits that never learn who a client is.
 
 The per-client key is HMAC-SHA256 of the client address with a random secret that exists only in
-the cache (Redis in production, shared by all nodes; each process copies it for a minute at a
-time) and is replaced every day. The address itself is never stored; yesterday's keys cannot be
-recomputed once yesterday's secret has expired, and hashing candidate addresses without the
-secret gets nowhere.
+the rate-limit cache (traceobject.ratelimit_cache: Redis in production, shared by all nodes; each
+process copies it for a minute at a time) and is replaced every day. The address itself is never
+stored; yesterday's keys cannot be recomputed once yesterday's secret has expired, and hashing
+candidate addresses without the secret gets nowhere.
 """
 
 import hashlib
@@ -15,10 +15,10 @@ import secrets
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django_ratelimit.core import is_ratelimited
 
 from traceobject.process_cache import Held
+from traceobject.ratelimit_cache import ratelimit_cache
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +71,10 @@ def _daily_secret() -> str:
     if copy is not None:
         return copy
     try:
-        secret = cache.get(key)
+        secret = ratelimit_cache.get(key)
         if secret is None:
-            cache.add(key, secrets.token_hex(32), timeout=_SECRET_TTL)
-            secret = cache.get(key)
+            ratelimit_cache.add(key, secrets.token_hex(32), timeout=_SECRET_TTL)
+            secret = ratelimit_cache.get(key)
     except Exception:  # the cache being down must not stop a tip
         log.warning("rate-limit secret: cache unreachable, using a per-process secret")
         secret = None

@@ -152,22 +152,38 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def _redis_cache(name: str, url: str) -> dict:
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"{name} must start with redis://, rediss:// or unix://")
+    return {
+        # Django's backend with one client per pool (traceobject/redis_cache.py).
+        "BACKEND": "traceobject.redis_cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "tao"),
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+
+
 # Cache: Redis shared by every node in production (REDIS_URL), local memory otherwise.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-        raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://")
-    CACHES = {
-        "default": {
-            # Django's backend with one client per pool (traceobject/redis_cache.py).
-            "BACKEND": "traceobject.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "tao"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
-    }
+    CACHES = {"default": _redis_cache("REDIS_URL", REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate-limit state (django-ratelimit's counters, the day's rate-limit secret, the staff login
+# throttle) has a cache alias of its own, so it can live in a Redis that never evicts
+# (RATELIMIT_REDIS_URL, maxmemory-policy noeviction) while the page cache fills its own Redis
+# and evicts (allkeys-lru): in one instance a flood of page entries could evict the counters
+# that stop a flood of tips or password guesses (docs/operations.md, "Redis: memory and
+# eviction"). Unset: the same cache as "default" (the same Redis, or the same local memory).
+RATELIMIT_REDIS_URL = env_str("RATELIMIT_REDIS_URL")
+CACHES["ratelimit"] = (
+    _redis_cache("RATELIMIT_REDIS_URL", RATELIMIT_REDIS_URL)
+    if RATELIMIT_REDIS_URL
+    else dict(CACHES["default"])
+)
+RATELIMIT_USE_CACHE = "ratelimit"
 
 # Argon2id first: new and changed passwords are hashed with it; older hashes still verify and
 # are upgraded at the next login.
