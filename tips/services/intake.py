@@ -15,6 +15,7 @@ from django.utils import timezone
 from objects.models import TraceObject
 from tips import receipts
 from tips.models import Tip, TipMessage
+from tips.services.proposals import tip_propose_answer_safely
 from traceobject import crypto
 from traceobject.storage import private_storage
 
@@ -80,6 +81,9 @@ def tip_create(
                 submission_hash=submission_hash,
                 received_at=this_hour(),
             )
+            # Its language and proposed answer, in a savepoint: an error there is logged and
+            # rolled back alone, and the tip is stored all the same (bounded work, see there).
+            tip_propose_answer_safely(tip)
     except IntegrityError:
         if photo_name:
             private_storage().delete(photo_name)
