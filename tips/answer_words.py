@@ -83,7 +83,7 @@ _AROUND = {
     gleiche gleichen gleicher ähnlich schwester bruder mutter mama vater oma opa tante onkel
     freundin freund nachbarin nachbar frau mann kinder familie zuhause jahr jahren letztes
     letzten woche monat sommer weihnachten stadt dorf land straße bahnhof nähe überall gibt
-    tasche lampe tasse becher teller decke flasche spielzeug vorhang kissen""",
+    tasche lampe tasse becher teller decke flasche spielzeug vorhang kissen kanne krug auto""",
     "fr": """magasin magasins boutique boutiques supermarché supermarchés hypermarché marché
     marchés centre commercial enseigne chaîne marque ligne internet site catalogue rayon pas cher
     prix vendu vendue vendus vend vendent acheté achetée acheter vu vue vus trouvé trouvée crois
@@ -111,7 +111,8 @@ _AROUND = {
     gevonden denk denken zeker misschien precies dezelfde hetzelfde zelfde zus broer moeder mama
     vader papa oma opa tante oom nicht neef vriendin vriend buurvrouw buurman vrouw man kinderen
     familie thuis huis jaar jaren vorig vorige week maand zomer kerst stad dorp land straat
-    station buurt overal tas lamp mok beker bord deken fles speelgoed gordijn kussen""",
+    station buurt overal tas lamp mok beker bord deken fles speelgoed gordijn kussen kan schort
+    actie aanbieding komt kwam""",
     "pl": """sklep sklepie sklepu sklepy sklepach market markecie supermarket supermarkecie
     centrum handlowe sieć sieci marka internecie internet strona katalog tanio tani tanie cena
     sprzedają sprzedaje sprzedawane kupiłam kupiłem kupiła kupił kupić kupuje widziałam widziałem
@@ -119,13 +120,15 @@ _AROUND = {
     samo same sama siostra brat mama matka tata ojciec babcia dziadek ciocia wujek kuzynka kuzyn
     przyjaciółka koleżanka sąsiadka sąsiad żona mąż dzieci rodzina domu dom rok roku lat temu
     zeszłym tydzień miesiąc lato lecie święta mieście miasto wsi kraj ulica dworzec blisko
-    wszędzie torba torebka lampa kubek talerz koc butelka zabawka zasłona poduszka""",
+    wszędzie torba torbę torebka lampa lampka kubek kubki talerz koc butelka zabawka zasłona
+    poduszka dzbanek dzbanki autko autka""",
     "pt": """loja lojas supermercado supermercados mercado feira centro comercial cadeia marca
     internet site catálogo barato preço vendem vende vendido vendida comprei comprou comprado
     comprar vi visto encontrei acho penso certeza talvez exatamente mesmo mesma igual parecido
     irmã irmão mãe pai avó avô tia tio prima primo amiga amigo vizinha vizinho mulher marido
     filhos família casa ano anos passado semana mês verão natal cidade aldeia país rua estação
-    perto todo lado saco bolsa candeeiro caneca prato manta garrafa brinquedo cortina almofada""",
+    perto todo lado saco bolsa candeeiro caneca prato manta garrafa brinquedo cortina almofada
+    taça taca jarro""",
     "ar": """محل متجر سوق السوق سوبرماركت مول الإنترنت انترنت رخيص سعر يبيع يباع تباع اشتريت
     اشتريته رأيت رأيته شاهدت وجدت أعتقد اعتقد متأكد ربما نفس مثل أختي أخي أمي أبي جدتي صديقي
     صديقتي جارتي بيت البيت سنة العام الماضي مدينة المدينة بلد شارع حقيبة مصباح كوب""",

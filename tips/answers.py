@@ -13,9 +13,9 @@ reads it. The steps, for each new tip:
    "biedronka"); a small typo (Damerau-Levenshtein 1, or 2 from eight letters); or, for a name
    written in another script, the same consonants ("كارفور" → "krfwr" / "carrefour").
 4. **Answer** (`assign`): the tip joins the known answer of its object that one of its names
-   matches. Naming two known answers, it stands alone (no answer), unless one of them has at least
-   DOMINANT times the other's support (a city named beside the shop most tips name). Matching
-   none, its first name starts a new answer.
+   matches. Naming two known answers, it stands alone (no answer). Matching none, the name that
+   most looks like an answer starts a new one: from the place field, after "at", "bei", "chez",
+   "w"…, or capitalised inside a sentence, else the first.
 
 The score of a pair of tips (`pair_score`, 0 to 1):
 
@@ -42,7 +42,6 @@ from tips.answer_words import AROUND_WORDS, NATION_WORDS, SMALL_WORDS
 
 LIST_FROM = 0.5
 PRESELECT_FROM = 0.85
-DOMINANT = 4
 KEY_LENGTH = 40  # Tip.answer_key's max_length
 MAX_NAMES = 12
 
@@ -66,6 +65,9 @@ def skeleton(folded: str) -> str:
     return re.sub(r"(.)\1+", r"\1", consonants)
 
 
+_ENDING = re.compile(r"[aeiouy]{1,2}|[aeiouy]?[mn]|ach|ami|ow|s|es")
+
+
 def _latin(word: str) -> bool:
     return all(ord(ch) < 0x250 for ch in word if ch.isalpha())
 
@@ -77,12 +79,24 @@ def _folded_words(words: Iterable[str]) -> frozenset[str]:
 COMMON_WORDS = _folded_words(SMALL_WORDS | AROUND_WORDS | NATION_WORDS)
 
 
+# Words after which tipsters name the shop ("at Hema", "bei Lidl", "chez Auchan", "w Biedronce"),
+# one or two words before it ("bij de Action", "en el Mercadona"). Not "de", "da", "do": they
+# mean "of" as often ("sección de hogar").
+_BEFORE = """at from by in bei beim von vom im chez au aux dans no na nos em en al alla allo all
+nel nella nell dall sull w we u z od van bij op في من عند"""
+_BEFORE_A_NAME = frozenset(_BEFORE.split())
+
+
 @dataclass(frozen=True)
 class Name:
     key: str  # folded; for another script "~" + its consonant skeleton
     label: str  # as the tipster wrote it
     weight: float
     joined: bool = False  # two adjacent names written together ("pingo doce" → "pingodoce")
+    # How much it looks like the answer: 3 in the place field, +2 after "at", "bei", "chez"…,
+    # +1 capitalised inside a sentence (not in German) or inside the word. A new answer takes
+    # the name with most.
+    rank: int = 0
 
 
 @dataclass
@@ -108,9 +122,13 @@ def words(text: str) -> list[tuple[str, str, bool]]:
         raw = match.group()
         parts = _APOSTROPHE.split(raw)
         if len(parts) > 1 and fold(parts[0]) in _ELISIONS:
+            words.append((fold(parts[0]), parts[0], boundary))  # "all'" before "Ikea"
+            boundary = False
             raw = "’".join(parts[1:])
         elif len(parts) == 2 and fold(parts[1]) == "s":
             raw = parts[0]  # possessive: "McDonald's"
+        if raw.startswith("ال") and len(raw) > 4:
+            raw = raw[2:]  # the Arabic article, written onto the word
         folded = fold(raw)
         if folded and not folded.isdigit():
             words.append((folded, raw, boundary))
@@ -119,14 +137,21 @@ def words(text: str) -> list[tuple[str, str, bool]]:
     return words
 
 
-def tip_names(*, place: str, body: str, common: frozenset[str] = frozenset()) -> TipNames:
-    """The names in a tip, the place field's first, each once; and its common words."""
+def tip_names(
+    *, place: str, body: str, common: frozenset[str] = frozenset(), language: str = ""
+) -> TipNames:
+    """The names in a tip, the place field's first, each once; and its common words.
+
+    `language` (detected, tips.language) only says whether a capital letter means anything:
+    German writes every noun with one."""
     found = TipNames()
     seen: set[str] = set()
     stop = COMMON_WORDS | common
-    for text in (place, body):
+    for source, text in enumerate((place, body)):
         previous: Name | None = None
-        for folded, raw, _boundary in words(text):
+        before: tuple[str, str] = ("", "")  # the two words before this one
+        for folded, raw, boundary in words(text):
+            after, before = before, (before[1], folded)
             if folded in stop or len(folded) < 2:
                 if folded in stop:
                     found.common.add(folded)
@@ -136,7 +161,14 @@ def tip_names(*, place: str, body: str, common: frozenset[str] = frozenset()) ->
             if key == "~" or len(key) > KEY_LENGTH:
                 previous = None
                 continue
-            name = Name(key=key, label=raw, weight=name_weight(key))
+            if source == 0:
+                rank = 3  # the place field: every word of it is a name, the first counts most
+            else:
+                rank = 2 if _BEFORE_A_NAME.intersection(after) else 0
+                capital = raw[:1].isupper() and not boundary and language != "de"
+                # Capitals inside the word ("IKEA", "KiK", "TEDi") mark a brand in any language.
+                rank += 1 if capital or sum(ch.isupper() for ch in raw) >= 2 else 0
+            name = Name(key=key, label=raw, weight=name_weight(key), rank=rank)
             if key not in seen:
                 seen.add(key)
                 found.names.append(name)
@@ -171,6 +203,11 @@ def same_name(a: str, b: str) -> bool:
         sb = b[1:] if b.startswith("~") else skeleton(b)
         return len(sa) >= 3 and sa == sb
     short, long = sorted((a, b), key=len)
+    # A short name with a case ending: "hema" / "hemie", "kik" / "kiku" (stem without its last
+    # vowel, then a vowel or two, "m", "n", "ach", "ami", "ow", "s" or "es").
+    stem = short[:-1] if short[-1] in "aeiouy" else short
+    if len(stem) >= 3 and long.startswith(stem) and _ENDING.fullmatch(long[len(stem) :]):
+        return True
     if len(short) < 4:
         return False
     if len(short) >= 5 and long.startswith(short):
@@ -179,7 +216,7 @@ def same_name(a: str, b: str) -> bool:
     if len(short) >= 5 and prefix >= len(short) - 2 and len(long) - prefix <= 3:
         return True
     distance = OSA.distance(short, long, score_cutoff=2)
-    return distance <= (2 if len(short) >= 8 else 1)
+    return distance <= (2 if len(short) >= 6 and len(long) >= 8 else 1)
 
 
 def match_known(key: str, known: dict[str, int]) -> str | None:
@@ -215,12 +252,10 @@ def assign(names: TipNames, known: dict[str, int]) -> Assignment:
     if len(answers) == 1:
         return Assignment(key=answers[0], label=matched[answers[0]].label, several=False)
     if len(answers) >= 2:
-        top, second = answers[0], answers[1]
-        if known[top] >= DOMINANT * known[second]:
-            return Assignment(key=top, label=matched[top].label, several=False)
         return Assignment(key="", label="", several=True)
     if names.names:
-        first = names.names[0]
+        # Unmatched: the name that most looks like the answer starts one (first if tied).
+        first = max((n for n in names.names if not n.joined), key=lambda n: n.rank)
         return Assignment(key=first.key, label=first.label, several=False)
     return Assignment(key="", label="", several=False)
 

@@ -2,9 +2,11 @@
 
 The detector knows only the portal's nine languages and runs in lingua's low-accuracy mode: it
 loads in about a twentieth of a second and holds about 30 MB, where the high-accuracy mode takes
-more than a second and 230 MB in every web process; on whole sentences both agree (the labelled
-set in bench/data/duplicates.jsonl; see docs/benchmarks.md). It is built once per process, the
-first time a tip needs it, through traceobject.process_cache. Nothing is sent anywhere.
+more than a second and 230 MB in every web process. On the labelled set (bench/duplicates.py)
+it tells the language of 133 of 224 tips, 90 % of them right; the high-accuracy mode would tell
+fewer (120), 94 % right. Shop names dominate many short tips, which is what misleads it. It is
+built once per process, the first time a tip needs it, through traceobject.process_cache.
+Nothing is sent anywhere.
 
 A text too short to tell (a shop name alone) gets no detected language: the tip keeps the
 language of the page it was sent from, in Tip.language.
@@ -28,7 +30,7 @@ LANGUAGES = {
 }
 CODES = {language: code for code, language in LANGUAGES.items()}
 # Below this confidence, or with fewer letters than this, the text is too short to tell.
-MIN_CONFIDENCE = 0.5
+MIN_CONFIDENCE = 0.7
 MIN_LETTERS = 12
 
 

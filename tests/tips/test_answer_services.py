@@ -82,14 +82,14 @@ def test_confirming_an_answer_folds_its_tips_into_the_first(investigator):
 @pytest.mark.django_db
 def test_splitting_an_answer_proposes_its_tips_again_without_its_name(investigator):
     obj = make_object()
-    make_tip(obj, body="Yellow, from Pepco")
-    make_tip(obj, body="Yellow, Biedronka has it")
+    make_tip(obj, body="Yellow. Pepco")
+    make_tip(obj, body="Yellow. Biedronka")
     make_tip(obj, body="Biedronka")
     make_tip(obj, body="Pepco")
     assert Tip.objects.filter(answer_key="yellow").count() == 2
     services.answer_split(obj=obj, key="yellow", user=investigator)
     assert dict(Tip.objects.values_list("body", "answer_key")) == {
-        "Yellow, from Pepco": "pepco", "Yellow, Biedronka has it": "biedronka",
+        "Yellow. Pepco": "pepco", "Yellow. Biedronka": "biedronka",
         "Biedronka": "biedronka", "Pepco": "pepco",
     }  # fmt: skip
     assert AnswerSplit.objects.filter(trace_object=obj, key="yellow").exists()

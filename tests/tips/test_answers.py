@@ -76,8 +76,13 @@ def test_a_tip_naming_two_known_answers_stands_alone():
     assert answers.pair_score(side, _side("Biedronka!", known=known)) == 0.0
 
 
-def test_a_city_beside_the_shop_most_tips_name_joins_the_shop():
-    assignment = answers.assign(_names("Hema in Utrecht"), {"hema": 12, "utrecht": 1})
+def test_a_city_no_tip_gave_as_its_answer_does_not_keep_a_tip_from_its_shop():
+    assignment = answers.assign(_names("I saw it in Utrecht at the Hema"), {"hema": 12})
+    assert assignment.key == "hema"
+
+
+def test_a_new_answer_takes_the_name_that_looks_most_like_one():
+    assignment = answers.assign(_names("Deze tas komt van de Hema"), {})
     assert assignment.key == "hema"
 
 

@@ -63,7 +63,8 @@ def known_answers(object_id: int, *, exclude: Iterable[int] = ()) -> dict[str, i
 
 
 def _names(tip: Tip, common: frozenset[str], splits: set[str]) -> answers.TipNames:
-    found = answers.tip_names(place=tip.place, body=tip.body, common=common)
+    language = tip.detected_language or tip.language
+    found = answers.tip_names(place=tip.place, body=tip.body, common=common, language=language)
     if splits:
         found.names = [
             n for n in found.names if not any(answers.same_name(n.key, s) for s in splits)
@@ -86,9 +87,9 @@ def _apply(tip: Tip, found: answers.TipNames, known: dict[str, int]) -> answers.
 def tip_propose_answer(*, tip: Tip) -> Tip:
     """Detect the tip's language and propose its answer among its object's (tips.answers)."""
     obj = tip.trace_object
+    tip.detected_language = detect_language(tip.body)
     found = _names(tip, object_common_words(obj), object_splits(obj.pk))
     _apply(tip, found, known_answers(obj.pk, exclude=[tip.pk]))
-    tip.detected_language = detect_language(tip.body)
     Tip.objects.filter(pk=tip.pk).update(**{name: getattr(tip, name) for name in FIELDS})
     return tip
 
@@ -117,11 +118,11 @@ def answers_recompute(*, obj: TraceObject, tips=None, batch: int = 500) -> int:
         part = Tip.objects.filter(pk__in=ids[start : start + batch])
         rows = list(part.order_by("received_at", "pk"))
         for tip in rows:
+            if not tip.detected_language:
+                tip.detected_language = detect_language(tip.body)
             assignment = _apply(tip, _names(tip, common, splits), known)
             if assignment.key and tip.status != Tip.Status.SPAM:
                 known[assignment.key] = known.get(assignment.key, 0) + 1
-            if not tip.detected_language:
-                tip.detected_language = detect_language(tip.body)
         Tip.objects.bulk_update(rows, FIELDS, batch_size=batch)
         done += len(rows)
     return done
