@@ -2,7 +2,7 @@
 set of tips (bench/data/duplicates.jsonl), through the real services and selectors:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tao_desk_bench \\
-        .venv/bin/python bench/duplicates.py
+        .venv/bin/python bench/duplicates.py [--held-out]
 
 It creates a throw-away test database (test_<name>, dropped at the end), makes each object of the
 set, sends its tips in file order through tips.services.tip_create (which proposes each tip's
@@ -16,6 +16,9 @@ null for a tip that names none (vague, off-topic, only a country) and for a tip 
 (`several`: true), which must stand alone. Hard negatives on purpose: two or three shops of one
 country on one object, a tip naming two shops on each object, one shop on several objects, very
 short tips, typos, inflected and transliterated names.
+
+`--held-out` runs the second set, bench/data/duplicates-heldout.jsonl (46 tips, 3 objects),
+written after the rules were tuned on the first and never tuned on.
 
 **The measures.** Pairs are pairs of tips on one object; a true pair has one non-null answer.
 - Proposed answers: a proposed pair is two tips with the same non-empty Tip.answer_key.
@@ -41,11 +44,13 @@ os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("VAR_DIR", "var/bench")
 
 DATA = Path(__file__).resolve().parent / "data" / "duplicates.jsonl"
+# Written after the rules were tuned on DATA, and never tuned on: the honest figure.
+HELD_OUT = DATA.with_name("duplicates-heldout.jsonl")
 PORTAL_LANGUAGES = {"en", "de", "fr", "es", "it", "nl", "pl", "pt", "ar"}
 
 
-def load() -> list[dict]:
-    with DATA.open(encoding="utf-8") as fh:
+def load(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
@@ -181,9 +186,11 @@ def main() -> None:
     django.setup()
     from django.test.utils import setup_databases, teardown_databases
 
-    rows = load()
+    path = HELD_OUT if "--held-out" in sys.argv else DATA
+    rows = load(path)
     config = setup_databases(verbosity=0, interactive=False)
     try:
+        print(f"{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}:")
         report(run(rows))
     finally:
         teardown_databases(config, verbosity=0)
