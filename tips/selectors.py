@@ -11,13 +11,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, Count, Max, Min, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 
+from objects.models import TraceObject
 from tips import answers
 from tips.models import Tip
+from traceobject.paginator import CappedCount
 
 logger = logging.getLogger(__name__)
 
@@ -310,6 +313,43 @@ def tip_answer(*, tip: Tip) -> ProposedAnswer | None:
         return None
     found = object_answers(object_id=tip.trace_object_id, key=tip.answer_key, limit=1)
     return found[0] if found else None
+
+
+def capped_count(queryset) -> int:
+    """COUNT(*) of at most STAFF_LIST_COUNT_CAP + 1 rows; past the cap it reads "10000+"."""
+    cap = settings.STAFF_LIST_COUNT_CAP
+    counted = queryset.order_by()[: cap + 1].count()
+    return CappedCount(counted) if counted > cap else counted
+
+
+def queue_left(*, object_id: int | None = None) -> int:
+    """How many new tips wait in the queue (capped; index tip_status_received_id_idx)."""
+    queue = Tip.objects.filter(status=S.NEW)
+    if object_id:
+        queue = queue.filter(trace_object_id=object_id)
+    return capped_count(queue)
+
+
+def desk_summary(*, objects: int = 5, answers_each: int = 3) -> dict:
+    """The investigators' front page: new tips waiting, the objects with most of them and
+    their top answers. One capped count, one grouped count of new tips by object (index
+    tip_object_status_idx), one read of the objects, and object_answers for each."""
+    by_object = list(
+        Tip.objects.filter(status=S.NEW)
+        .order_by()
+        .values_list("trace_object")
+        .annotate(n=Count("*"))
+        .order_by("-n", "trace_object")[:objects]
+    )
+    found = TraceObject.objects.for_cards().in_bulk([pk for pk, _ in by_object])
+    return {
+        "new": queue_left(),
+        "objects": [
+            {"obj": found[pk], "new": n,
+             "answers": object_answers(object_id=pk, limit=answers_each)}
+            for pk, n in by_object if pk in found
+        ],
+    }  # fmt: skip
 
 
 def tip_next_in_queue(*, after_id: int | None = None, object_id: int | None = None) -> Tip | None:

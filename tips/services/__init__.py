@@ -55,12 +55,13 @@ from tips.services.triage import (
     tip_set_priority,
     tip_thread,
     tip_transition,
+    tip_undo,
 )
 
 __all__ = [
     "AnswerDecision", "NoSuchAnswer", "answer_ask", "answer_confirm", "answer_forward",
     "answer_mark_useful", "answer_split", "answers_recompute", "tip_mark_duplicate_many",
-    "tip_propose_answer",
+    "tip_propose_answer", "tip_undo",
     "PUBLIC_STATE", "TRANSITIONS", "AlreadyReceived", "BulkResult", "FollowUp", "PurgeResult",
     "Receipt", "TipsClosed", "TransitionNotAllowed", "can_receive_questions", "tip_answer",
     "tip_ask", "tip_assign", "tip_contact", "tip_create", "tip_follow_up", "tip_forward",
