@@ -255,10 +255,16 @@ class TipMessage(models.Model):
     )
     # Rounded to the hour for the tipster's answers, for the same reason as Tip.received_at.
     created_at = models.DateTimeField()
+    # The message's place in its tip's conversation (1, 2, …). The times cannot order it: an
+    # answer stored to the hour would sort before the question it answers.
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["created_at", "pk"]
+        ordering = ["sequence", "pk"]
         constraints = [
+            # One place per message in a conversation; tips.models.next_sequences hands them out
+            # with the tip's row locked.
+            models.UniqueConstraint(fields=["tip", "sequence"], name="tipmessage_tip_sequence"),
             # Only investigators' messages name a staff user; a tipster is never linked to one.
             models.CheckConstraint(
                 condition=Q(author="investigator") | Q(staff_user__isnull=True),
@@ -268,6 +274,18 @@ class TipMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_author_display()} message on tip {self.tip_id}"
+
+
+def next_sequences(tip_ids: list[int]) -> dict[int, int]:
+    """The next free TipMessage.sequence of each tip, in one grouped query. The caller holds
+    the tips' rows locked (select_for_update), so two messages never get one number."""
+    last = dict(
+        TipMessage.objects.filter(tip_id__in=tip_ids)
+        .order_by()
+        .values_list("tip_id")
+        .annotate(n=models.Max("sequence"))
+    )
+    return {pk: (last.get(pk) or 0) + 1 for pk in tip_ids}
 
 
 class TipEvent(models.Model):

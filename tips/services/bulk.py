@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from tips.models import Tag, Tip, TipEvent, TipMessage
+from tips.models import Tag, Tip, TipEvent, TipMessage, next_sequences
 from tips.services.triage import TRANSITIONS, S, TransitionNotAllowed, can_receive_questions
 from traceobject import crypto, page_cache
 from traceobject.audit import Action, audit_record_many
@@ -36,10 +36,12 @@ def tip_question_many(*, tips, user: AbstractBaseUser, body: str) -> BulkResult:
     locked = list(Tip.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     asked = [t for t in locked if can_receive_questions(t)]
     now = timezone.now()
+    sequences = next_sequences([t.pk for t in asked])
     messages = TipMessage.objects.bulk_create(
         [
             TipMessage(tip=t, author=TipMessage.Author.INVESTIGATOR, staff_user=user,
-                       body_encrypted=crypto.encrypt_text(body), created_at=now)
+                       body_encrypted=crypto.encrypt_text(body), created_at=now,
+                       sequence=sequences[t.pk])
             for t in asked
         ],
         batch_size=1000,

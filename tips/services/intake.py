@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from objects.models import TraceObject
 from tips import receipts
-from tips.models import Tip, TipMessage
+from tips.models import Tip, TipMessage, next_sequences
 from tips.services.proposals import tip_propose_answer_safely
 from traceobject import crypto
 from traceobject.storage import private_storage
@@ -154,12 +154,15 @@ def tip_answer(*, code: str, body: str) -> TipMessage | None:
     follow_up = tip_follow_up(code=code)
     if follow_up.tip is None or not follow_up.has_question or follow_up.state == "closed":
         return None
-    return TipMessage.objects.create(
-        tip=follow_up.tip,
-        author=TipMessage.Author.TIPSTER,
-        body_encrypted=crypto.encrypt_text(body),
-        created_at=this_hour(),
-    )
+    with transaction.atomic():
+        Tip.objects.select_for_update().filter(pk=follow_up.tip.pk).first()
+        return TipMessage.objects.create(
+            tip=follow_up.tip,
+            sequence=next_sequences([follow_up.tip.pk])[follow_up.tip.pk],
+            author=TipMessage.Author.TIPSTER,
+            body_encrypted=crypto.encrypt_text(body),
+            created_at=this_hour(),
+        )
 
 
 def tip_contact(*, tip: Tip) -> str:

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from tips.models import Tip, TipEvent, TipMessage
+from tips.models import Tip, TipEvent, TipMessage, next_sequences
 from tips.services.intake import PUBLIC_STATE, tip_contact, tip_photo
 from traceobject import crypto, page_cache
 from traceobject.audit import Action, audit_record
@@ -164,10 +164,13 @@ def tip_note(*, tip: Tip, user: AbstractBaseUser, text: str) -> TipEvent:
     return event
 
 
+@transaction.atomic
 def tip_ask(*, tip: Tip, user: AbstractBaseUser, body: str) -> TipMessage:
     """An investigator's question, shown to the tipster on the follow-up page."""
+    Tip.objects.select_for_update().filter(pk=tip.pk).first()
     return TipMessage.objects.create(
         tip=tip,
+        sequence=next_sequences([tip.pk])[tip.pk],
         author=TipMessage.Author.INVESTIGATOR,
         body_encrypted=crypto.encrypt_text(body),
         staff_user=user,
