@@ -166,7 +166,7 @@ def measure() -> None:
     pages = [
         ("admin tip list", tips_url),
         ("filtered list (object+status+country)",
-         f"{tips_url}?trace_object__id__exact={obj.pk}&status__exact=new&country=FR"),
+         f"{tips_url}?trace_object__id__exact={obj.pk}&status__exact=new&country__exact=FR"),
         ("full-text search 'utrecht'", f"{tips_url}?q=utrecht"),
         ("triage queue", reverse("tipstaff:triage")),
         ("triage queue after a skip", f"{reverse('tipstaff:triage')}?after={first_new.pk}"),
