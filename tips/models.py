@@ -181,10 +181,11 @@ class Tip(models.Model):
                 name="tip_object_duplicate_idx",
             ),
             # Proposed answers of an object: grouped by key with their support, first and last
-            # seen (tips.selectors.object_answers), an answer's tips, and the likely
-            # duplicates with the same answer, newest first (index-only for the grouping).
+            # seen, countries and languages (tips.selectors.object_answers, all index-only),
+            # an answer's tips and the likely duplicates with the same answer, newest first.
             models.Index(
-                fields=["trace_object", "answer_key", "-received_at", "-id", "status"],
+                fields=["trace_object", "answer_key", "-received_at", "-id", "status", "country",
+                        "detected_language"],  # fmt: skip
                 condition=~Q(answer_key=""),
                 name="tip_object_answer_idx",
             ),
