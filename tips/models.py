@@ -184,8 +184,15 @@ class Tip(models.Model):
             # seen, countries and languages (tips.selectors.object_answers, all index-only),
             # an answer's tips and the likely duplicates with the same answer, newest first.
             models.Index(
-                fields=["trace_object", "answer_key", "-received_at", "-id", "status", "country",
-                        "detected_language"],  # fmt: skip
+                fields=[
+                    "trace_object",
+                    "answer_key",
+                    "-received_at",
+                    "-id",
+                    "status",
+                    "country",
+                    "detected_language",
+                ],  # fmt: skip
                 condition=~Q(answer_key=""),
                 name="tip_object_answer_idx",
             ),
