@@ -120,9 +120,13 @@ def triage_queue(request):
         skip = {"after": tip.pk, **({"object": object_id} if object_id else {})}
         answer = selectors.tip_answer(tip=tip)
         duplicates = selectors.tip_duplicates(tip=tip)
-        # "Duplicate of the proposed answer": its first tip, or else a sure match.
-        target = answer.first if answer and answer.first and answer.first.pk != tip.pk else None
-        if target is None and duplicates and duplicates[0].preselect:
+        # "Duplicate of the proposed answer": its first tip; for a tip with no answer, a sure
+        # match. The answer's first tip itself is the root others fold into: no such button.
+        target = None
+        if answer is not None:
+            if answer.first is not None and answer.first.pk != tip.pk:
+                target = answer.first
+        elif duplicates and duplicates[0].preselect:
             target = duplicates[0]
         context.update(
             image=tip.trace_object.primary_image,

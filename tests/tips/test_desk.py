@@ -65,6 +65,15 @@ def test_duplicate_of_the_proposed_answer_is_one_click(investigator_client):
 
 
 @pytest.mark.django_db
+def test_the_first_tip_of_an_answer_is_not_offered_as_a_duplicate(investigator_client):
+    first, *_ = _flood(make_object())
+    response = investigator_client.get(QUEUE)
+    assert response.context["tip"] == first
+    assert response.context["duplicate_target"] is None
+    assert 'data-key="d"' not in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_the_last_decision_can_be_undone_from_the_queue(investigator_client, investigator):
     obj = make_object()
     first, *_ = _flood(obj)
