@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.lookups import LookupAllowList
 from backoffice.views import StaffPasswordChangeView, login_view, logout_view
+from tips.selectors import desk_summary
 from traceobject.staff import is_verified_staff, needs_second_factor, otp_step_url
 
 
@@ -44,6 +45,16 @@ class BackofficeSite(admin.AdminSite):
             return inner(request, *args, **kwargs)
 
         return wrapper
+
+    index_template = "backoffice/desk.html"
+
+    def index(self, request, extra_context=None):
+        """The investigators' front page: new tips waiting, the objects with most of them and
+        their top proposed answers, links to the queue; the admin's app list below it."""
+        extra = dict(extra_context or {})
+        if request.user.has_perm("tips.change_tip"):
+            extra["desk"] = desk_summary()
+        return super().index(request, extra)
 
     def login(self, request, extra_context=None):
         return login_view(request, site=self)

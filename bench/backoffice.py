@@ -56,6 +56,24 @@ TEMPLATES = [
     "We had the same {thing} at home, bought at a market in {city}.",
     "{shop} sells this exact {thing}, at least the one in {city} did in 2019.",
 ]
+# Realistic repeated answers: each object has a few shops most of its tips name (a flood says
+# the same few things), in several languages, with typos and inflections, and some off-topic or
+# vague tips. The proposed answer of each tip is computed by the real functions (tips.answers,
+# tips.language) as the seed writes it, once per distinct text.
+ANSWER_TEMPLATES = [
+    ("en", "I have seen this {thing} at {shop} in {city}, near the station."),
+    ("en", "{shop}"),
+    ("en", "This is from {shop}, they sell it everywhere."),
+    ("de", "Das gibt es bei {shop} in {city}, ganz sicher."),
+    ("fr", "Je l'ai vu chez {shop} à {city}."),
+    ("es", "Lo vi en {shop} de {city}."),
+    ("nl", "Gezien bij de {shop} in {city} vorig jaar."),
+    ("pl", "Widziałam to w {shop} w {city}."),
+    ("pt", "Vi isto no {shop} em {city}."),
+    ("it", "L'ho comprato da {shop} a {city}."),
+]
+VAGUE = ["My grandmother has the same one at home.", "I have one like it!", "No idea, sorry.",
+         "buy cheap watches at example dot com", "It looks like a normal {thing}."]  # fmt: skip
 STATUSES = ["new"] * 30 + ["in_review"] * 10 + ["useful"] * 5 + ["not_useful"] * 25 + [
     "duplicate"] * 15 + ["spam"] * 10 + ["forwarded"] * 3 + ["closed"] * 2  # fmt: skip
 
@@ -77,6 +95,36 @@ def ensure_database(url: str) -> None:
     conn.close()
 
 
+class _Proposals:
+    """Each distinct text's detected language and proposed answer, as tips.services.proposals
+    would store them, computed once; an object's known answers grow as tips are written."""
+
+    def __init__(self):
+        self.known: dict[int, dict[str, int]] = {}
+        self.done: dict[tuple, tuple] = {}
+
+    def get(self, obj_id: int, body: str, place: str) -> tuple[str, str, str, str]:
+        import json
+
+        from tips import answers
+        from tips.language import detect_language
+
+        known = self.known.setdefault(obj_id, {})
+        key = (obj_id, body, place)
+        if key not in self.done:
+            language = detect_language(body)
+            found = answers.tip_names(place=place, body=body, language=language)
+            assignment = answers.assign(found, known)
+            terms = {"names": found.keys, "common": sorted(found.common)[:30],
+                     "several": assignment.several}  # fmt: skip
+            self.done[key] = (language, assignment.key, assignment.label[:80],
+                              json.dumps(terms).replace("\\", "\\\\"))  # fmt: skip
+        proposed = self.done[key]
+        if proposed[1]:
+            known[proposed[1]] = known.get(proposed[1], 0) + 1
+        return proposed
+
+
 def seed(n: int) -> None:
     from django.db import connection
 
@@ -85,6 +133,11 @@ def seed(n: int) -> None:
     from tips.models import Tip
 
     have = Tip.objects.count()
+    if have and not Tip.objects.exclude(answer_key="").exists():
+        print("seed: tips without proposed answers (an older seed): starting again")
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE tips_tip CASCADE")
+        have = 0
     if have >= n:
         print(f"seed: {have:,} tips already there")
         return
@@ -98,12 +151,16 @@ def seed(n: int) -> None:
         objects.append(object_services.object_save(obj=obj))
     ids = [o.pk for o in objects]
     rng = random.Random(42)
+    # Per object: three or four shops, the first named most (a flood), the others less.
+    answers_of = {pk: rng.sample(SHOPS, 4) for pk in ids}
     start = time.perf_counter()
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     columns = ["trace_object_id", "body", "country", "place", "link", "certainty",
                "contact_encrypted", "photo_name", "language", "receipt_hash", "submission_hash",
                "status", "received_at", "updated_at", "priority", "forwarded_to",
-               "forwarded_country"]  # fmt: skip
+               "forwarded_country", "detected_language", "answer_key", "answer_label",
+               "answer_terms"]  # fmt: skip
+    proposals = _Proposals()
     with connection.cursor() as cursor:
         # Building the GIN indexes once after COPY is much faster than keeping them up to date.
         cursor.execute("DROP INDEX IF EXISTS tip_fts_idx")
@@ -111,15 +168,22 @@ def seed(n: int) -> None:
         for offset in range(have, n, batch):
             buf = io.StringIO()
             for _ in range(offset, min(n, offset + batch)):
-                city, shop, thing = rng.choice(CITIES), rng.choice(SHOPS), rng.choice(THINGS)
-                body = rng.choice(TEMPLATES).format(city=city, shop=shop, thing=thing)
+                obj_id = rng.choice(ids)
+                city, thing = rng.choice(CITIES), rng.choice(THINGS)
+                shop = rng.choices(answers_of[obj_id], weights=[60, 20, 8, 4])[0]
+                language, template = rng.choice(ANSWER_TEMPLATES)
+                if rng.random() < 0.12:
+                    language, template = "en", rng.choice(VAGUE)
+                body = template.format(city=city, shop=shop, thing=thing)
+                place = shop if rng.random() < 0.3 else ""
                 received = now - timedelta(hours=rng.randrange(0, 24 * 700))
+                proposed = proposals.get(obj_id, body, place)
                 buf.write("\t".join([
-                    str(rng.choice(ids)), body, rng.choice(COUNTRIES), shop,
+                    str(obj_id), body, rng.choice(COUNTRIES) if place else "", place,
                     "" if rng.random() > 0.05 else f"https://shop.example/{thing}-{rng.randrange(500)}",
-                    "think", "\\\\x", "", rng.choice(["en", "fr", "nl", "es", "pl"]),
+                    "think", "\\\\x", "", language,
                     secrets.token_hex(32), secrets.token_hex(32), rng.choice(STATUSES),
-                    received.isoformat(), received.isoformat(), "1", "", "",
+                    received.isoformat(), received.isoformat(), "1", "", "", *proposed,
                 ]) + "\n")  # fmt: skip
             buf.seek(0)
             cursor.cursor.copy_expert(f"COPY tips_tip ({', '.join(columns)}) FROM STDIN", buf)
@@ -170,7 +234,9 @@ def measure() -> None:
         ("full-text search 'utrecht'", f"{tips_url}?q=utrecht"),
         ("triage queue", reverse("tipstaff:triage")),
         ("triage queue after a skip", f"{reverse('tipstaff:triage')}?after={first_new.pk}"),
-        ("per-object view", reverse("tipstaff:object_tips", args=[obj.pk])),
+        ("per-object view (its answers)", reverse("tipstaff:object_tips", args=[obj.pk])),
+        ("tip page", reverse("admin:tips_tip_change", args=[first_new.pk])),
+        ("back-office index (the desk)", reverse("admin:index")),
     ]  # fmt: skip
     print(
         f"\n{Tip.objects.order_by().count():,} tips on {TraceObject.objects.count()} objects"

@@ -10,11 +10,15 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
+from objects.models import ObjectImage
 from tips import selectors, services
 from tips.forms import ForwardForm, NoteForm, QuestionForm, TagChoiceForm
 from tips.models import CONTACT_PERMISSION, Tag, Tip
@@ -66,6 +70,101 @@ class LanguageFilter(admin.SimpleListFilter):
         return queryset.filter(language=self.value()) if self.value() else queryset
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """Status, "new" unless another is chosen: the list opens on the tips still to read."""
+
+    title = _("status")
+    parameter_name = "status__exact"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [(self.ALL, _("All")), *Tip.Status.choices]
+
+    def value(self):
+        return super().value() or Tip.Status.NEW
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ALL:
+            return queryset
+        if self.value() not in Tip.Status.values:
+            return queryset.none()
+        return queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        # No "All" link of Django's own: "all" is one of the lookups, "new" the default.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class SelectFilter:
+    """A filter shown as one <select> and a button (a plain GET form, no script), for lists too
+    long for links: the objects, the ~250 countries. The form carries the list's other filters."""
+
+    template = "backoffice/select_filter.html"
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        mine = set(self.expected_parameters())
+        self.other_params = [
+            (key, value)
+            for key, values in request.GET.lists()
+            if key not in mine and key != "p"
+            for value in values
+        ]
+
+    def options(self):
+        return [(str(value), label) for value, label in self.option_choices()]
+
+    @property
+    def selected_value(self) -> str:
+        value = self.lookup_val
+        if isinstance(value, list):
+            value = value[-1] if value else None
+        return "" if value is None else str(value)
+
+
+class ObjectSelectFilter(SelectFilter, admin.RelatedFieldListFilter):
+    def option_choices(self):
+        return self.lookup_choices
+
+
+class CountrySelectFilter(SelectFilter, admin.ChoicesFieldListFilter):
+    def option_choices(self):
+        return list(countries)
+
+
+class DetectedLanguageFilter(admin.SimpleListFilter):
+    """The language the text is written in (detected offline, tips.language)."""
+
+    title = _("detected language")
+    parameter_name = "detected_language"
+
+    def lookups(self, request, model_admin):
+        return [*settings.LANGUAGES, ("none", _("Too short to tell"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(detected_language="")
+        return queryset.filter(detected_language=self.value()) if self.value() else queryset
+
+
+class AnswerFilter(admin.SimpleListFilter):
+    """One proposed answer's tips (linked from the object's page; no choices of its own)."""
+
+    title = _("proposed answer")
+    parameter_name = "answer"
+
+    def lookups(self, request, model_admin):
+        return []
+
+    def queryset(self, request, queryset):
+        return queryset.filter(answer_key=self.value()) if self.value() else queryset
+
+
 def _list_query(request, *, keys: int = 20, length: int = 200) -> dict[str, str]:
     """The list's query string as a dict for the audit log, bounded in keys and length."""
     return {key[:40]: value[:length] for key, value in list(request.GET.items())[:keys]}
@@ -95,16 +194,19 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Tip)
 class TipAdmin(admin.ModelAdmin):
-    list_display = ["id", "object_reference", "status", "priority", "short_body", "country_name",
-                    "language", "assignee", "received_at"]  # fmt: skip
+    list_display = ["id", "object_thumb", "object_reference", "status", "short_body",
+                    "answer_label", "country_name", "detected_language", "assignee",
+                    "received_at"]  # fmt: skip
     list_select_related = ["trace_object", "assignee"]
     list_filter = [
-        "status",
-        "trace_object",
-        "country",
+        StatusFilter,
+        ("trace_object", ObjectSelectFilter),
+        ("country", CountrySelectFilter),
         # Staff users as choices (limit_choices_to); RelatedOnly would scan every tip for them.
         ("assignee", admin.RelatedFieldListFilter),
+        DetectedLanguageFilter,
         LanguageFilter,
+        AnswerFilter,
         ("received_at", admin.DateFieldListFilter),
         HasContactFilter,
         HasPhotoFilter,
@@ -154,7 +256,33 @@ class TipAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("tip"))
     def short_body(self, tip):
-        return tip.body[:80] + ("…" if len(tip.body) > 80 else "")
+        # A readable column (static/css/backoffice.css .tip-text), not a tip's whole text.
+        text = tip.body[:300] + ("…" if len(tip.body) > 300 else "")
+        return format_html('<span class="tip-text">{}</span>', text)
+
+    @admin.display(description=_("image"))
+    def object_thumb(self, tip):
+        image = tip.trace_object.primary_image
+        thumb = image.thumb if image else None
+        if not thumb:
+            return ""
+        return format_html('<img class="tip-thumb" src="{}" alt="{}" width="{}" height="{}">',
+                           thumb["url"], image.alt, thumb["width"], thumb["height"])  # fmt: skip
+
+    def get_queryset(self, request):
+        # The objects' primary images in one query for the list's thumbnails.
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("trace_object__images", queryset=ObjectImage.objects.filter(is_primary=True),
+                     to_attr="primary_images")
+        )  # fmt: skip
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # deleting is retention's job (manage.py purge_tips)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_search_results(self, request, queryset, search_term):
         return selectors.tip_search(queryset, search_term), False
@@ -195,6 +323,8 @@ class TipAdmin(admin.ModelAdmin):
                 thread=services.tip_thread(tip=tip),
                 events=list(tip.events.select_related("user")),
                 duplicates=selectors.tip_duplicates(tip=tip),
+                answer=selectors.tip_answer(tip=tip),
+                image=tip.trace_object.primary_image,
                 statuses=[(s.value, s.label) for s in Tip.Status
                           if s in services.TRANSITIONS[tip.status]
                           and s not in (Tip.Status.DUPLICATE, Tip.Status.FORWARDED)],

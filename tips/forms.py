@@ -289,3 +289,20 @@ class AssignForm(forms.Form):
 
 class TagChoiceForm(forms.Form):
     tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.order_by("name"))
+
+
+class AnswerChoiceForm(forms.Form):
+    """Which proposed answer of the object (its folded key, tips.answers)."""
+
+    key = forms.RegexField(label=_("Answer"), regex=r"^~?[a-z0-9]{1,40}$", max_length=41)
+
+
+class AnswerForwardForm(AnswerChoiceForm, ForwardForm):
+    # One form per answer on the object's page: the ~250 options are built once (LongSelect).
+    country = LazyTypedChoiceField(
+        label=_("Country"), choices=[("", "—"), *countries], required=False, widget=LongSelect
+    )
+
+
+class AnswerQuestionForm(AnswerChoiceForm, QuestionForm):
+    pass

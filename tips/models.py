@@ -125,6 +125,28 @@ class Tip(models.Model):
     )
     contact_erased_at = models.DateTimeField(_("contact details erased at"), null=True, blank=True)
 
+    # --- Proposed answer (tips.answers; set when the tip arrives, by tips.services.answers) ---
+    detected_language = models.CharField(
+        _("detected language"),
+        max_length=12,
+        blank=True,
+        editable=False,
+        help_text=_("The language the text is written in, detected offline; empty if unsure."),
+    )
+    answer_key = models.CharField(
+        _("proposed answer"),
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text=_("The shop, brand or place the tip names, folded; empty if none or several."),
+    )
+    answer_label = models.CharField(
+        _("proposed answer as written"), max_length=80, blank=True, editable=False
+    )
+    # {"names": [folded names], "common": [common words], "several": bool}: what the pair score
+    # compares (tips.answers.pair_score), stored so it is not recomputed for every pair.
+    answer_terms = models.JSONField(default=dict, blank=True, editable=False)
+
     class Meta:
         ordering = ["-received_at", "-pk"]
         verbose_name = _("tip")
@@ -160,6 +182,26 @@ class Tip(models.Model):
                 condition=Q(duplicate_of__isnull=False),
                 name="tip_object_duplicate_idx",
             ),
+            # Proposed answers of an object: grouped by key with their support, first and last
+            # seen, countries and languages (tips.selectors.object_answers, all index-only),
+            # an answer's tips and the likely duplicates with the same answer, newest first.
+            models.Index(
+                fields=[
+                    "trace_object",
+                    "answer_key",
+                    "-received_at",
+                    "-id",
+                    "status",
+                    "country",
+                    "detected_language",
+                ],  # fmt: skip
+                condition=~Q(answer_key=""),
+                name="tip_object_answer_idx",
+            ),
+            # The tip list filtered by detected language, newest first.
+            models.Index(
+                fields=["detected_language", "-received_at", "-id"], name="tip_language_idx"
+            ),
             # Full-text search: a GIN index on an expression, created on PostgreSQL only by
             # migration tips 0003 (tip_fts_idx); likely duplicates by wording: a pg_trgm GIN
             # index on the text, migration tips 0005 (tip_body_trgm_idx).
@@ -178,6 +220,29 @@ class Tip(models.Model):
     @property
     def has_photo(self) -> bool:
         return bool(self.photo_name)
+
+
+class AnswerSplit(models.Model):
+    """An investigator's word that a name is not one answer on an object (a proposed answer
+    split): its tips are proposed again without it, and new tips naming it do not join."""
+
+    trace_object = models.ForeignKey(
+        TraceObject, on_delete=models.CASCADE, related_name="answer_splits"
+    )
+    key = models.CharField(max_length=40)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # One row per object and name; the intake reads them by object.
+            models.UniqueConstraint(fields=["trace_object", "key"], name="answersplit_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} split on {self.trace_object_id}"
 
 
 class TipMessage(models.Model):
@@ -202,10 +267,16 @@ class TipMessage(models.Model):
     # from the public, and an investigator's question is rounded too, so the thread's times
     # cannot tell the two apart.
     created_at = HourDateTimeField()
+    # The message's place in its tip's conversation (1, 2, …). The times cannot order it: an
+    # answer stored to the hour would sort before the question it answers.
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["created_at", "pk"]
+        ordering = ["sequence", "pk"]
         constraints = [
+            # One place per message in a conversation; tips.models.next_sequences hands them out
+            # with the tip's row locked.
+            models.UniqueConstraint(fields=["tip", "sequence"], name="tipmessage_tip_sequence"),
             # Only investigators' messages name a staff user; a tipster is never linked to one.
             models.CheckConstraint(
                 condition=Q(author="investigator") | Q(staff_user__isnull=True),
@@ -215,6 +286,18 @@ class TipMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_author_display()} message on tip {self.tip_id}"
+
+
+def next_sequences(tip_ids: list[int]) -> dict[int, int]:
+    """The next free TipMessage.sequence of each tip, in one grouped query. The caller holds
+    the tips' rows locked (select_for_update), so two messages never get one number."""
+    last = dict(
+        TipMessage.objects.filter(tip_id__in=tip_ids)
+        .order_by()
+        .values_list("tip_id")
+        .annotate(n=models.Max("sequence"))
+    )
+    return {pk: (last.get(pk) or 0) + 1 for pk in tip_ids}
 
 
 class TipEvent(models.Model):

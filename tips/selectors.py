@@ -8,13 +8,19 @@ duplicate finder the trigram index from migration tips 0005.
 import difflib
 import logging
 import re
+from dataclasses import dataclass, field
+from datetime import datetime
 
+from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import BooleanField, Count, Q
+from django.db.models import BooleanField, Count, Max, Min, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 
+from objects.models import TraceObject
+from tips import answers
 from tips.models import Tip
+from traceobject.paginator import CappedCount
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +50,8 @@ DUPLICATE_SIMILARITY = 0.45
 # older tips may take (tip_duplicates).
 DUPLICATE_WINDOW = 3000
 DUPLICATE_OLDER_MS = 150
+# The latest tips of the same proposed answer each tip is scored against (with its first).
+ANSWER_WINDOW = 100
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement_timeout
 
 
@@ -71,56 +79,87 @@ def tip_search(queryset, term: str):
     return queryset.filter(Q(body__icontains=term) | Q(place__icontains=term))
 
 
+def _side(tip: Tip) -> answers.PairSide:
+    terms = tip.answer_terms
+    if not terms:
+        # Stored before answers were proposed (manage.py propose_answers fills them): its names
+        # are read here, without the object's own words.
+        found = answers.tip_names(place=tip.place, body=tip.body)
+        terms = {"names": found.keys, "common": sorted(found.common)}
+    return answers.PairSide(
+        key=tip.answer_key,
+        names=tuple(terms.get("names", ())),
+        several=bool(terms.get("several")),
+        link=tip.link,
+        country=str(tip.country or ""),
+        common=frozenset(terms.get("common", ())),
+    )
+
+
 def tip_duplicates(*, tip: Tip, limit: int = 8) -> list[Tip]:
-    """Likely duplicates on the same object: similar wording, the same link, or the same country
-    and brand/place. Newest first, at most `limit`; similar tips older than the window below keep
-    at least a quarter of the places, so an old reworded tip (often a cluster's first) shows.
+    """Likely duplicates on the same object, best first: each found tip carries `.score`
+    (tips.answers.pair_score) and the first carries `.preselect` when its score is at least
+    answers.PRESELECT_FROM; only tips scoring answers.LIST_FROM or more are listed.
 
     A fixed number of queries whatever the number of tips, and bounded work:
-    - the link and place matches are equality lookups within the object (indexes);
-    - the wording is ranked by pg_trgm similarity among the object's latest DUPLICATE_WINDOW tips
-      (index tip_object_received_idx), where most duplicates of a tip are;
-    - older tips are searched through the trigram index (tip_body_trgm_idx, the `%` operator)
-      for up to `limit` similar ones, unranked, within DUPLICATE_OLDER_MS. On an object where
-      thousands of tips read alike (one shop named again and again), ranking them all would take
-      seconds; the search then gives the first it finds, or nothing when the time is up, and
-      logs that it was cut short.
+    - tips with the same proposed answer: the answer's first tip and its latest ANSWER_WINDOW
+      tips (index tip_object_answer_idx), scored in Python;
+    - the same link, or the same country and place (equality lookups within the object);
+    - for a tip that names nothing, the wording: pg_trgm similarity among the object's latest
+      DUPLICATE_WINDOW tips (index tip_object_received_idx), and older tips through the trigram
+      index (tip_body_trgm_idx) within DUPLICATE_OLDER_MS, scored by that similarity. On an
+      object where thousands of tips read alike, ranking them all would take seconds; the search
+      then gives the first it finds, or nothing when the time is up, and logs that it was cut
+      short.
     """
     same = Tip.objects.filter(trace_object_id=tip.trace_object_id).exclude(pk=tip.pk)
     found: dict[int, Tip] = {}
-    older: dict[int, Tip] = {}
+    wording: dict[int, float] = {}
+    if tip.answer_key:
+        answer = same.filter(answer_key=tip.answer_key)
+        first = answer.order_by("received_at", "pk")[:1]
+        for other in list(first) + list(answer.order_by("-received_at", "-pk")[:ANSWER_WINDOW]):
+            found[other.pk] = other
     if tip.link:
         for other in same.filter(link=tip.link)[:limit]:
             found[other.pk] = other
     if tip.country and tip.place.strip():
         for other in same.filter(country=tip.country, place__iexact=tip.place.strip())[:limit]:
             found.setdefault(other.pk, other)
-    if _postgres():
-        recent_ids = _similar_recent(tip, limit)
-        older_ids = _similar_older(tip, limit)
-        rows = Tip.objects.in_bulk(recent_ids + older_ids)
-        for pk in recent_ids:
-            if pk in rows:
-                found.setdefault(pk, rows[pk])
-        older = {pk: rows[pk] for pk in older_ids if pk in rows and pk not in found}
-    else:
+    names_nothing = not tip.answer_key and not (tip.answer_terms or {}).get("several")
+    if names_nothing and _postgres():
+        wording = dict(_similar_recent(tip, limit) + _similar_older(tip, limit))
+        rows = Tip.objects.in_bulk([pk for pk in wording if pk not in found])
+        found.update(rows)
+    elif names_nothing:
         # SQLite (development only): compare with the object's latest 500 tips in Python.
         mine = normalise(tip.body)
         for other in same.order_by("-received_at")[:500]:
             ratio = difflib.SequenceMatcher(None, mine, normalise(other.body)).ratio()
             if ratio >= 0.6:
+                wording[other.pk] = ratio
                 found.setdefault(other.pk, other)
+    mine_side = _side(tip)
+    scored = []
+    for other in found.values():
+        score = answers.pair_score(mine_side, _side(other))
+        if other.pk in wording and not other.answer_key:
+            # Wording alone, between tips that name nothing: never pre-selected.
+            score = max(score, min(wording[other.pk], answers.PRESELECT_FROM - 0.01))
+        if score >= answers.LIST_FROM:
+            other.score = score
+            other.preselect = False
+            scored.append(other)
+    scored.sort(key=lambda t: (-t.score, t.received_at, t.pk))
+    chosen = scored[:limit]
+    if chosen and chosen[0].score >= answers.PRESELECT_FROM:
+        chosen[0].preselect = True
+    return chosen
 
-    def newest_first(tips):
-        return sorted(tips, key=lambda t: (t.received_at, t.pk), reverse=True)
 
-    kept_older = newest_first(older.values())[: max(limit // 4, 1)]
-    chosen = newest_first(found.values())[: limit - len(kept_older)] + kept_older
-    return newest_first(chosen)
-
-
-def _similar_recent(tip: Tip, limit: int) -> list[int]:
-    """Ids of the most similar among the object's latest DUPLICATE_WINDOW tips, best first.
+def _similar_recent(tip: Tip, limit: int) -> list[tuple[int, float]]:
+    """(id, similarity) of the most similar among the object's latest DUPLICATE_WINDOW tips,
+    best first.
 
     pg_trgm lower-cases and splits words at every non-alphanumeric character, so the raw text
     gives the same trigrams as a normalised copy. similarity() is the cost (tens of microseconds
@@ -128,7 +167,7 @@ def _similar_recent(tip: Tip, limit: int) -> list[int]:
     name. Constant SQL only; every value is a parameter.
     """
     sql = (
-        "SELECT id FROM (SELECT id, similarity(body, %s) AS score FROM tips_tip "
+        "SELECT id, score FROM (SELECT id, similarity(body, %s) AS score FROM tips_tip "
         "WHERE trace_object_id = %s AND id <> %s ORDER BY received_at DESC, id DESC LIMIT %s) "
         "AS recent "
         "WHERE score >= %s ORDER BY score DESC, id DESC LIMIT %s"
@@ -137,27 +176,29 @@ def _similar_recent(tip: Tip, limit: int) -> list[int]:
               DUPLICATE_SIMILARITY, limit]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 
 # Tips of the object older than the ranked window (the row comparison with the window's last
 # tip; tips share received_at, which is kept to the hour); none when the window holds them all.
 OLDER_SQL = (
-    "SELECT id FROM tips_tip WHERE trace_object_id = %s AND id <> %s AND body %% %s "
-    "AND similarity(body, %s) >= %s AND (received_at, id) < (SELECT received_at, id "
-    "FROM tips_tip WHERE trace_object_id = %s AND id <> %s "
+    "SELECT id, similarity(body, %s) FROM tips_tip WHERE trace_object_id = %s AND id <> %s "
+    "AND body %% %s AND similarity(body, %s) >= %s "
+    "AND (received_at, id) < (SELECT received_at, id FROM tips_tip "
+    "WHERE trace_object_id = %s AND id <> %s "
     "ORDER BY received_at DESC, id DESC OFFSET %s LIMIT 1) LIMIT %s"
 )
 
 
-def _similar_older(tip: Tip, limit: int) -> list[int]:
-    """Up to `limit` similar tips among the object's tips older than the ranked window, found
-    through the trigram index, within DUPLICATE_OLDER_MS; [] when the time is up.
+def _similar_older(tip: Tip, limit: int) -> list[tuple[int, float]]:
+    """(id, similarity) of up to `limit` similar tips among the object's tips older than the
+    ranked window, found through the trigram index, within DUPLICATE_OLDER_MS; [] when the
+    time is up.
 
     The time limit is set for this statement only (set_config(..., true) inside a savepoint, put
     back afterwards; a cancelled statement rolls the savepoint and the setting back).
     """
-    params = [tip.trace_object_id, tip.pk, tip.body, tip.body, DUPLICATE_SIMILARITY,
+    params = [tip.body, tip.trace_object_id, tip.pk, tip.body, tip.body, DUPLICATE_SIMILARITY,
               tip.trace_object_id, tip.pk, DUPLICATE_WINDOW - 1, limit]  # fmt: skip
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -168,7 +209,7 @@ def _similar_older(tip: Tip, limit: int) -> list[int]:
             )
             previous = cursor.fetchone()[0]
             cursor.execute(OLDER_SQL, params)
-            ids = [row[0] for row in cursor.fetchall()]
+            ids = [(row[0], float(row[1])) for row in cursor.fetchall()]
             cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
             return ids
     except OperationalError as error:
@@ -190,6 +231,125 @@ def tip_clusters(*, object_id: int, limit: int = 50) -> list[dict]:
     )  # index tip_object_duplicate_idx
     roots = Tip.objects.in_bulk([root_id for root_id, _ in counts])
     return [{"tip": roots[root_id], "support": n + 1} for root_id, n in counts if root_id in roots]
+
+
+@dataclass
+class ProposedAnswer:
+    """One proposed answer of an object: its tips share an answer key (spam left out)."""
+
+    key: str
+    label: str
+    support: int  # independent tips: one tip, one tipster
+    new: int
+    folded: int  # tips already marked duplicates (confirmed)
+    first_seen: datetime
+    last_seen: datetime
+    first: Tip | None
+    countries: list[tuple[str, int]] = field(default_factory=list)
+    languages: list[tuple[str, int]] = field(default_factory=list)
+
+
+def object_answers(*, object_id: int, limit: int = 20, key: str = "") -> list[ProposedAnswer]:
+    """The object's proposed answers, most supported first, with their countries and languages
+    (top five each), first and last seen. Three grouped queries on the object's tips with an
+    answer (index tip_object_answer_idx) and one read of each answer's first tip."""
+    base = (
+        Tip.objects.filter(trace_object_id=object_id)
+        .exclude(answer_key="")
+        .exclude(status=S.SPAM)
+        .order_by()
+    )
+    if key:
+        base = base.filter(answer_key=key)
+    rows = list(
+        base.values("answer_key")
+        .annotate(
+            support=Count("*"),
+            new=Count("status", filter=Q(status=S.NEW)),
+            folded=Count("status", filter=Q(status=S.DUPLICATE)),
+            first_seen=Min("received_at"),
+            last_seen=Max("received_at"),
+            first_id=Min("id"),
+        )
+        .order_by("-support", "answer_key")[:limit]
+    )
+    keys = [row["answer_key"] for row in rows]
+    firsts = Tip.objects.in_bulk([row["first_id"] for row in rows])
+    spread: dict[str, dict[str, list]] = {k: {"countries": [], "languages": []} for k in keys}
+    for field_name, bucket in (("country", "countries"), ("detected_language", "languages")):
+        counts = (
+            base.filter(answer_key__in=keys)
+            .exclude(**{field_name: ""})
+            .values_list("answer_key", field_name)
+            .annotate(n=Count("*"))
+            .order_by("answer_key", "-n", field_name)
+        )
+        for answer_key, value, n in counts:
+            if len(spread[answer_key][bucket]) < 5:
+                spread[answer_key][bucket].append((value, n))
+    found = []
+    for row in rows:
+        first = firsts.get(row["first_id"])
+        found.append(
+            ProposedAnswer(
+                key=row["answer_key"],
+                label=(first.answer_label if first else "") or row["answer_key"],
+                support=row["support"],
+                new=row["new"],
+                folded=row["folded"],
+                first_seen=row["first_seen"],
+                last_seen=row["last_seen"],
+                first=first,
+                countries=spread[row["answer_key"]]["countries"],
+                languages=spread[row["answer_key"]]["languages"],
+            )  # fmt: skip
+        )
+    return found
+
+
+def tip_answer(*, tip: Tip) -> ProposedAnswer | None:
+    """The tip's proposed answer with its support (the queue, the tip page)."""
+    if not tip.answer_key:
+        return None
+    found = object_answers(object_id=tip.trace_object_id, key=tip.answer_key, limit=1)
+    return found[0] if found else None
+
+
+def capped_count(queryset) -> int:
+    """COUNT(*) of at most STAFF_LIST_COUNT_CAP + 1 rows; past the cap it reads "10000+"."""
+    cap = settings.STAFF_LIST_COUNT_CAP
+    counted = queryset.order_by()[: cap + 1].count()
+    return CappedCount(counted) if counted > cap else counted
+
+
+def queue_left(*, object_id: int | None = None) -> int:
+    """How many new tips wait in the queue (capped; index tip_status_received_id_idx)."""
+    queue = Tip.objects.filter(status=S.NEW)
+    if object_id:
+        queue = queue.filter(trace_object_id=object_id)
+    return capped_count(queue)
+
+
+def desk_summary(*, objects: int = 5, answers_each: int = 3) -> dict:
+    """The investigators' front page: new tips waiting, the objects with most of them and
+    their top answers. One capped count, one grouped count of new tips by object (index
+    tip_object_status_idx), one read of the objects, and object_answers for each."""
+    by_object = list(
+        Tip.objects.filter(status=S.NEW)
+        .order_by()
+        .values_list("trace_object")
+        .annotate(n=Count("*"))
+        .order_by("-n", "trace_object")[:objects]
+    )
+    found = TraceObject.objects.for_cards().in_bulk([pk for pk, _ in by_object])
+    return {
+        "new": queue_left(),
+        "objects": [
+            {"obj": found[pk], "new": n,
+             "answers": object_answers(object_id=pk, limit=answers_each)}
+            for pk, n in by_object if pk in found
+        ],
+    }  # fmt: skip
 
 
 def tip_next_in_queue(*, after_id: int | None = None, object_id: int | None = None) -> Tip | None:

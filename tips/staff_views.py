@@ -7,6 +7,7 @@ permission, never_cache); state changes are POST-only. Invalid input changes not
 person gets the form's error as a message, and the text they typed is kept for the form.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import site as admin_site
 from django.contrib.auth import get_user_model
@@ -25,6 +26,9 @@ from objects.models import TraceObject
 from tips import selectors, services
 from tips.charts import bar_chart_svg
 from tips.forms import (
+    AnswerChoiceForm,
+    AnswerForwardForm,
+    AnswerQuestionForm,
     AssignForm,
     DuplicateForm,
     ForwardForm,
@@ -85,8 +89,14 @@ def _back(request, tip: Tip):
     return redirect("admin:tips_tip_change", tip.pk)
 
 
-def _decided(request, tip: Tip, what: str):
+# The last decision made from the queue, kept in the session so the next page can offer to undo
+# it (only status changes, duplicates and "assign to me" can be undone).
+LAST_KEY = "triage-last"
+
+
+def _decided(request, tip: Tip, what: str, *, undo: bool = False):
     messages.success(request, _("Tip %(id)d: %(what)s.") % {"id": tip.pk, "what": what})
+    request.session[LAST_KEY] = {"tip": tip.pk, "what": str(what), "undo": undo}
     return _back(request, tip)
 
 
@@ -101,18 +111,53 @@ def triage_queue(request):
     """One new tip at a time, oldest first, with the object's image and likely duplicates."""
     object_id = _int(request.GET.get("object"))
     tip = selectors.tip_next_in_queue(after_id=_int(request.GET.get("after")), object_id=object_id)
-    context = _context(request, title=_("Triage queue"), tip=tip, object_id=object_id)
+    context = _context(
+        request, title=_("Triage queue"), tip=tip, object_id=object_id,
+        left=selectors.queue_left(object_id=object_id), last=request.session.get(LAST_KEY),
+    )  # fmt: skip
     if tip is not None:
         audit_record(action=Action.VIEW, user=request.user, target=tip, page="triage")
         skip = {"after": tip.pk, **({"object": object_id} if object_id else {})}
+        answer = selectors.tip_answer(tip=tip)
+        duplicates = selectors.tip_duplicates(tip=tip)
+        # "Duplicate of the proposed answer": its first tip; for a tip with no answer, a sure
+        # match. The answer's first tip itself is the root others fold into: no such button.
+        target = None
+        if answer is not None:
+            if answer.first is not None and answer.first.pk != tip.pk:
+                target = answer.first
+        elif duplicates and duplicates[0].preselect:
+            target = duplicates[0]
         context.update(
             image=tip.trace_object.primary_image,
-            duplicates=selectors.tip_duplicates(tip=tip),
+            answer=answer,
+            duplicate_target=target,
+            duplicates=duplicates,
             thread=services.tip_thread(tip=tip),
             question_form=QuestionForm(initial=drafts(request, tip, "body")),
             skip_url=reverse("tipstaff:triage") + "?" + urlencode(skip),
+            language_name=dict(settings.LANGUAGES).get(tip.detected_language, ""),
         )
     return render(request, "backoffice/triage.html", context)
+
+
+@staff_view(TRIAGE)
+@require_POST
+def tip_undo(request, pk: int):
+    """Undo the person's last decision on this tip (tips.services.triage.tip_undo)."""
+    tip = get_object_or_404(Tip, pk=pk)
+    try:
+        status = services.tip_undo(tip=tip, user=request.user)
+    except services.TransitionNotAllowed:
+        messages.error(request, _("There is nothing of yours to undo on tip %(id)d.") % {"id": pk})
+        return _back(request, tip)
+    request.session.pop(LAST_KEY, None)
+    messages.success(
+        request,
+        _("Tip %(id)d: undone, back to %(status)s.")
+        % {"id": pk, "status": Tip.Status(status).label},
+    )
+    return _back(request, tip)
 
 
 @staff_view(TRIAGE)
@@ -128,7 +173,7 @@ def tip_status(request, pk: int):
         services.tip_transition(tip=tip, user=request.user, to=to)
     except services.TransitionNotAllowed:
         return _not_allowed(request, tip)
-    return _decided(request, tip, str(Tip.Status(to).label))
+    return _decided(request, tip, str(Tip.Status(to).label), undo=True)
 
 
 @staff_view(TRIAGE)
@@ -149,7 +194,7 @@ def tip_duplicate(request, pk: int):
         services.tip_mark_duplicate(tips=[tip], original=original, user=request.user)
     except services.TransitionNotAllowed:
         return _not_allowed(request, tip)
-    return _decided(request, tip, _("duplicate of #%(id)d") % {"id": original.pk})
+    return _decided(request, tip, _("duplicate of #%(id)d") % {"id": original.pk}, undo=True)
 
 
 @staff_view(TRIAGE)
@@ -175,7 +220,7 @@ def tip_assign(request, pk: int):
         if assignee
         else _("unassigned")
     )
-    return _decided(request, tip, what)
+    return _decided(request, tip, what, undo=assignee is not None)
 
 
 @staff_view(TRIAGE)
@@ -281,6 +326,8 @@ def object_tips(request, pk: int):
         figures=figures,
         chart=chart,
         clusters=selectors.tip_clusters(object_id=obj.pk),
+        answers=selectors.object_answers(object_id=obj.pk),
+        forward_form=AnswerForwardForm(auto_id=False),
         question_form=QuestionForm(auto_id=False),
         identify_form=IdentifyForm(initial={"note": obj.identification_note}),
     )
@@ -322,3 +369,86 @@ def object_identify(request, pk: int):
     else:
         messages.error(request, _("Write the public note first."))
     return redirect("tipstaff:object_tips", obj.pk)
+
+
+# --- Decisions on a whole proposed answer (tips.services.answers), from the object's page ------
+
+
+def _answer_decision(request, pk: int, form_class, decide):
+    """Validate the form, run one answer service, say what was done, back to the object."""
+    obj = get_object_or_404(TraceObject, pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("tipstaff:object_tips", obj.pk)
+    key = form.cleaned_data["key"]
+    try:
+        said = decide(obj, key, form.cleaned_data)
+    except services.NoSuchAnswer:
+        messages.error(request, _("This object has no such answer (any more)."))
+    except services.TransitionNotAllowed:
+        messages.error(request, _("That change is not allowed for these tips."))
+    else:
+        messages.success(request, said)
+    return redirect("tipstaff:object_tips", obj.pk)
+
+
+@staff_view(TRIAGE)
+@require_POST
+def answer_confirm(request, pk: int):
+    def decide(obj, key, data):
+        done = services.answer_confirm(obj=obj, key=key, user=request.user)
+        return _("Answer confirmed: %(n)d tips folded into tip %(id)d.") % {
+            "n": done.folded, "id": done.root.pk}  # fmt: skip
+
+    return _answer_decision(request, pk, AnswerChoiceForm, decide)
+
+
+@staff_view(TRIAGE)
+@require_POST
+def answer_split(request, pk: int):
+    def decide(obj, key, data):
+        n = services.answer_split(obj=obj, key=key, user=request.user)
+        return _("Answer split: its %(n)d tips were proposed again without it.") % {"n": n}
+
+    return _answer_decision(request, pk, AnswerChoiceForm, decide)
+
+
+@staff_view(TRIAGE)
+@require_POST
+def answer_useful(request, pk: int):
+    def decide(obj, key, data):
+        done = services.answer_mark_useful(obj=obj, key=key, user=request.user)
+        return _("Answer marked useful: tip %(id)d and the %(n)d tips folded into it.") % {
+            "id": done.root.pk, "n": done.folded}  # fmt: skip
+
+    return _answer_decision(request, pk, AnswerChoiceForm, decide)
+
+
+@staff_view(TRIAGE)
+@require_POST
+def answer_forward(request, pk: int):
+    def decide(obj, key, data):
+        agency, country = data["agency"], data["country"] or ""
+        done = services.answer_forward(
+            obj=obj, key=key, user=request.user, agency=agency, country=country
+        )
+        return _("Answer forwarded to %(agency)s: %(n)d tips recorded as passed on.") % {
+            "agency": data["agency"], "n": done.done}  # fmt: skip
+
+    return _answer_decision(request, pk, AnswerForwardForm, decide)
+
+
+@sensitive_post_parameters("body")
+@staff_view(TRIAGE)
+@require_POST
+def answer_ask(request, pk: int):
+    def decide(obj, key, data):
+        done = services.answer_ask(obj=obj, key=key, user=request.user, body=data["body"])
+        said = _("Question asked to every tipster of the answer: %(n)d tips; %(skipped)d closed "
+                 "tips were left out.")  # fmt: skip
+        return said % {"n": done.done, "skipped": done.skipped}
+
+    return _answer_decision(request, pk, AnswerQuestionForm, decide)

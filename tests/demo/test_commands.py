@@ -59,9 +59,37 @@ def test_demo_commands_refuse_production_settings_and_change_nothing(command):
 
 @pytest.mark.django_db
 @override_settings(DEBUG=True, DEMO_APP=False)
+def test_create_demo_login_prints_a_login_per_role():
+    out = io.StringIO()
+    call_command("create_demo_login", stdout=out)
+    for role, group in [("investigator", "Investigator"), ("editor", "Editor"),
+                        ("supervisor", "Supervisor")]:  # fmt: skip
+        user = get_user_model().objects.get(username=f"demo-{role}")
+        assert user.is_staff and not user.is_superuser
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+        section = out.getvalue().split(f"    {role}:")[1]
+        password = section.split("password: ")[1].split()[0]
+        assert user.check_password(password)
+        assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_flood_folds_into_a_few_answers():
+    call_command("seed_demo", stdout=io.StringIO())
+    from tips import selectors
+
+    flooded = TraceObject.objects.filter(tips__isnull=False).order_by("-published_at").distinct()
+    first, second = (selectors.object_answers(object_id=o.pk) for o in flooded[:2])
+    assert [(a.label, a.support) for a in first[:3]] == [("Biedronce", 14), ("Pepco", 4),
+                                                         ("Żabce", 2)]  # fmt: skip
+    assert [a.label for a in second[:3]] == ["Hema", "Action", "Kruidvat"]
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True, DEMO_APP=False)
 def test_create_demo_login_prints_a_fresh_login_with_a_second_factor_each_run():
     first = io.StringIO()
-    call_command("create_demo_login", stdout=first)
+    call_command("create_demo_login", "--username", "demo", stdout=first)
     user = get_user_model().objects.get(username="demo")
     assert user.is_staff and user.is_superuser
     assert "user: demo" in first.getvalue() and "otpauth://" in first.getvalue()
@@ -70,7 +98,7 @@ def test_create_demo_login_prints_a_fresh_login_with_a_second_factor_each_run():
     recovery = first.getvalue().split("recovery code: ")[1].split()[0]
     assert StaticToken.objects.filter(device__user=user, token=recovery).exists()
     second = io.StringIO()
-    call_command("create_demo_login", stdout=second)
+    call_command("create_demo_login", "--username", "demo", stdout=second)
     user.refresh_from_db()
     assert not user.check_password(password)
     assert TOTPDevice.objects.filter(user=user).count() == 1

@@ -11,7 +11,21 @@ Views import `from tips import services` and call `services.tip_create(...)`: th
 are the package's public surface.
 """
 
-from tips.services.bulk import BulkResult, tip_question_many, tip_tags_change
+from tips.services.answers import (
+    AnswerDecision,
+    NoSuchAnswer,
+    answer_ask,
+    answer_confirm,
+    answer_forward,
+    answer_mark_useful,
+    answer_split,
+)
+from tips.services.bulk import (
+    BulkResult,
+    tip_mark_duplicate_many,
+    tip_question_many,
+    tip_tags_change,
+)
 from tips.services.export import tips_export_csv
 from tips.services.intake import (
     PUBLIC_STATE,
@@ -25,6 +39,7 @@ from tips.services.intake import (
     tip_follow_up,
     tip_photo,
 )
+from tips.services.proposals import answers_recompute, tip_propose_answer
 from tips.services.retention import PurgeResult, tip_purge
 from tips.services.tags import tag_delete, tag_save
 from tips.services.triage import (
@@ -42,9 +57,13 @@ from tips.services.triage import (
     tip_set_priority,
     tip_thread,
     tip_transition,
+    tip_undo,
 )
 
 __all__ = [
+    "AnswerDecision", "NoSuchAnswer", "answer_ask", "answer_confirm", "answer_forward",
+    "answer_mark_useful", "answer_split", "answers_recompute", "tip_mark_duplicate_many",
+    "tip_propose_answer", "tip_undo",
     "PUBLIC_STATE", "TRANSITIONS", "AlreadyReceived", "BulkResult", "FollowUp", "PurgeResult",
     "Receipt", "TipsClosed", "TransitionNotAllowed", "can_receive_questions", "tip_answer",
     "tip_ask", "tip_assign", "tip_contact", "tip_create", "tip_follow_up", "tip_forward",

@@ -6,8 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from tips.models import Tag, Tip, TipEvent, TipMessage
-from tips.services.triage import S, can_receive_questions
+from tips.models import Tag, Tip, TipEvent, TipMessage, next_sequences
+from tips.services.triage import TRANSITIONS, S, TransitionNotAllowed, can_receive_questions
 from traceobject import crypto, page_cache
 from traceobject.audit import Action, audit_record_many
 
@@ -36,10 +36,12 @@ def tip_question_many(*, tips, user: AbstractBaseUser, body: str) -> BulkResult:
     locked = list(Tip.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     asked = [t for t in locked if can_receive_questions(t)]
     now = timezone.now()
+    sequences = next_sequences([t.pk for t in asked])
     messages = TipMessage.objects.bulk_create(
         [
             TipMessage(tip=t, author=TipMessage.Author.INVESTIGATOR, staff_user=user,
-                       body_encrypted=crypto.encrypt_text(body), created_at=now)
+                       body_encrypted=crypto.encrypt_text(body), created_at=now,
+                       sequence=sequences[t.pk])
             for t in asked
         ],
         batch_size=1000,
@@ -94,3 +96,43 @@ def tip_tags_change(*, tips, tag: Tag, user: AbstractBaseUser, add: bool) -> Bul
         entries=[(t, {"field": "tags", key: tag.pk}) for t in changed],
     )
     return BulkResult(done=len(changed), skipped=len(chosen) - len(changed))
+
+
+@transaction.atomic
+def tip_mark_duplicate_many(*, tips, original: Tip, user: AbstractBaseUser) -> BulkResult:
+    """Mark many tips duplicates of `original` (the first of their cluster) in a fixed number of
+    queries: tips.services.triage.tip_mark_duplicate's rules, for a whole proposed answer.
+
+    Tips whose status cannot become "duplicate" (spam, not useful, forwarded, closed) are left
+    as they are and counted as skipped; tips that pointed at a re-marked tip follow it.
+    """
+    root = original.duplicate_of or original
+    ids = _pks(tips)
+    locked = list(Tip.objects.select_for_update().filter(pk__in=ids).exclude(pk=root.pk)
+                  .order_by("pk"))  # fmt: skip
+    if any(t.trace_object_id != root.trace_object_id for t in locked):
+        raise TransitionNotAllowed("a duplicate must be about the same object")
+    movable = [t for t in locked if t.status == S.DUPLICATE or S.DUPLICATE in TRANSITIONS[t.status]]
+    moving = [t for t in movable if t.duplicate_of_id != root.pk]
+    changing = [t for t in moving if t.status != S.DUPLICATE]
+    now = timezone.now()
+    moving_ids = [t.pk for t in moving]
+    Tip.objects.filter(pk__in=moving_ids).update(duplicate_of=root, updated_at=now)
+    Tip.objects.filter(pk__in=[t.pk for t in changing]).update(
+        status=S.DUPLICATE, status_changed_at=now, status_changed_by=user
+    )
+    Tip.objects.filter(duplicate_of_id__in=moving_ids).update(duplicate_of=root)
+    TipEvent.objects.bulk_create(
+        [TipEvent(tip=t, kind=TipEvent.Kind.STATUS, user=user, from_status=t.status,
+                  to_status=S.DUPLICATE, text=f"#{root.pk}") for t in changing],
+        batch_size=1000,
+    )  # fmt: skip
+    audit_record_many(
+        action=Action.CHANGE,
+        user=user,
+        entries=[(t, {"field": "status", "old": t.status, "new": S.DUPLICATE}) for t in changing]
+        + [(t, {"field": "duplicate_of", "new": root.pk, "bulk": len(moving)}) for t in moving],
+    )  # fmt: skip
+    if changing:
+        page_cache.bump(page_cache.STATS)
+    return BulkResult(done=len(moving), skipped=len(locked) - len(movable))

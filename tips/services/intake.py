@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 
 from objects.models import TraceObject
 from tips import receipts
-from tips.models import Tip, TipMessage
+from tips.models import Tip, TipMessage, next_sequences
+from tips.services.proposals import tip_propose_answer_safely
 from traceobject import crypto
 from traceobject.hours import this_hour
 from traceobject.storage import private_storage, set_file_hour
@@ -77,6 +78,9 @@ def tip_create(
                 submission_hash=submission_hash,
                 received_at=this_hour(),
             )
+            # Its language and proposed answer, in a savepoint: an error there is logged and
+            # rolled back alone, and the tip is stored all the same (bounded work, see there).
+            tip_propose_answer_safely(tip)
     except IntegrityError:
         if photo_name:
             private_storage().delete(photo_name)
@@ -147,12 +151,15 @@ def tip_answer(*, code: str, body: str) -> TipMessage | None:
     follow_up = tip_follow_up(code=code)
     if follow_up.tip is None or not follow_up.has_question or follow_up.state == "closed":
         return None
-    return TipMessage.objects.create(
-        tip=follow_up.tip,
-        author=TipMessage.Author.TIPSTER,
-        body_encrypted=crypto.encrypt_text(body),
-        created_at=this_hour(),
-    )
+    with transaction.atomic():
+        Tip.objects.select_for_update().filter(pk=follow_up.tip.pk).first()
+        return TipMessage.objects.create(
+            tip=follow_up.tip,
+            sequence=next_sequences([follow_up.tip.pk])[follow_up.tip.pk],
+            author=TipMessage.Author.TIPSTER,
+            body_encrypted=crypto.encrypt_text(body),
+            created_at=this_hour(),
+        )
 
 
 def tip_contact(*, tip: Tip) -> str:

@@ -1,11 +1,13 @@
 """The investigators' decisions on tips: status, duplicates, forwarding, assignment, priority,
 notes and questions. Every change is a TipEvent (the tip's history) and an audit entry."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from tips.models import Tip, TipEvent, TipMessage
+from tips.models import Tip, TipEvent, TipMessage, next_sequences
 from tips.services.intake import PUBLIC_STATE, tip_contact, tip_photo
 from traceobject import crypto, page_cache
 from traceobject.audit import Action, audit_record
@@ -162,10 +164,13 @@ def tip_note(*, tip: Tip, user: AbstractBaseUser, text: str) -> TipEvent:
     return event
 
 
+@transaction.atomic
 def tip_ask(*, tip: Tip, user: AbstractBaseUser, body: str) -> TipMessage:
     """An investigator's question, shown to the tipster on the follow-up page."""
+    Tip.objects.select_for_update().filter(pk=tip.pk).first()
     return TipMessage.objects.create(
         tip=tip,
+        sequence=next_sequences([tip.pk])[tip.pk],
         author=TipMessage.Author.INVESTIGATOR,
         body_encrypted=crypto.encrypt_text(body),
         staff_user=user,
@@ -184,6 +189,54 @@ def tip_question(*, tip: Tip, user: AbstractBaseUser, body: str) -> TipMessage:
     TipEvent.objects.create(tip=tip, kind=TipEvent.Kind.QUESTION, user=user)
     audit_record(action=Action.CHANGE, user=user, target=tip, field="question", message=message.pk)
     return message
+
+
+# How long after a decision its maker can still undo it from the queue.
+UNDO_MINUTES = 30
+
+
+@transaction.atomic
+def tip_undo(*, tip: Tip, user: AbstractBaseUser) -> str:
+    """Undo the user's last decision on a tip (status, duplicate, assign to me), within
+    UNDO_MINUTES and while nobody has changed the tip's status since: the status goes back to
+    what it was, a duplicate leaves its cluster, the assignment made with it is taken back.
+
+    The way back may lie outside TRANSITIONS (useful → new): it restores a state the tip had a
+    moment ago, and it is recorded and audited like any change. Returns the status restored.
+    """
+    tip = Tip.objects.select_for_update().get(pk=tip.pk)
+    event = tip.events.filter(kind=TipEvent.Kind.STATUS).order_by("-at", "-pk").first()
+    recent = timezone.now() - timedelta(minutes=UNDO_MINUTES)
+    if (
+        event is None
+        or event.user_id != user.pk
+        or event.to_status != tip.status
+        or event.at < recent
+        or event.text == "undo"
+    ):
+        raise TransitionNotAllowed("nothing of yours to undo on this tip")
+    assigned = tip.events.filter(kind=TipEvent.Kind.ASSIGN, user=user, pk__gt=event.pk).exists()
+    TipEvent.objects.create(
+        tip=tip, kind=TipEvent.Kind.STATUS, user=user, from_status=tip.status,
+        to_status=event.from_status, text="undo",
+    )  # fmt: skip
+    audit_record(action=Action.CHANGE, user=user, target=tip, field="status", old=tip.status,
+                 new=event.from_status, undo=event.pk)  # fmt: skip
+    tip.status = event.from_status
+    tip.status_changed_at, tip.status_changed_by = timezone.now(), user
+    if event.to_status == S.DUPLICATE:
+        tip.duplicate_of = None
+    if assigned and tip.assignee_id == user.pk:
+        tip.assignee = None
+        TipEvent.objects.create(tip=tip, kind=TipEvent.Kind.ASSIGN, user=user, text="undo")
+        audit_record(action=Action.CHANGE, user=user, target=tip, field="assignee", new=None,
+                     undo=event.pk)  # fmt: skip
+    tip.save(
+        update_fields=["status", "status_changed_at", "status_changed_by", "duplicate_of",
+                       "assignee", "updated_at"]
+    )  # fmt: skip
+    page_cache.bump(page_cache.STATS)
+    return tip.status
 
 
 def can_receive_questions(tip: Tip) -> bool:

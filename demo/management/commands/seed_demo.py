@@ -54,6 +54,62 @@ DEMO_TIPS = [
 ]
 
 
+# A flood on two objects, as on a busy first day: dozens of tips in several languages, most
+# naming one of two or three shops (with typos, inflections and other spellings), some vague or
+# off-topic, and one naming two shops. (text, place, country, page language)
+DEMO_FLOODS = [
+    [
+        ("Kupiłam taki sam w Biedronce w zeszłym roku", "", "PL", "pl"),
+        ("biedronka", "", "", "pl"),
+        ("This is from Biedronka, the Polish supermarket chain.", "", "PL", "en"),
+        ("Das gab es bei Biedronka in Polen, meine Schwester hat es dort gekauft.", "", "", "de"),
+        ("Widziałam w Biedronce, była promocja", "Biedronka", "PL", "pl"),
+        ("Biedronki miały to w gazetce w marcu", "", "", "pl"),
+        ("biedronka poland", "", "", "en"),
+        ("Biedronkaa ;)", "", "", "pl"),
+        ("Je l'ai vu chez Biedronka en Pologne pendant les vacances.", "", "", "fr"),
+        ("Gezien bij de Biedronka in Gdańsk vorige zomer.", "", "", "nl"),
+        ("Sklep na Kazimierzu", "Biedronka Kraków", "PL", "pl"),
+        ("Lo vi en Biedronka en Varsovia.", "", "", "es"),
+        ("W Biedronce przy dworcu", "", "PL", "pl"),
+        ("Biedronka!!", "", "", "pl"),
+        ("To jest z Pepco, moja mama ma taki sam", "", "PL", "pl"),
+        ("pepco", "Pepco", "", "pl"),
+        ("Lo vi en Pepco en Polonia.", "", "", "es"),
+        ("Pepco sells these in Poland and Czechia.", "", "", "en"),
+        ("W Żabce przy mojej ulicy sprzedają takie", "", "PL", "pl"),
+        ("Żabka, na pewno", "", "", "pl"),
+        ("Biedronka albo Pepco, w obu widziałam", "", "", "pl"),
+        ("I have the same one at home!", "", "", "en"),
+        ("Looks like something from a supermarket in Poland.", "", "", "en"),
+        ("nie wiem, ale ładne", "", "", "pl"),
+        ("buy cheap watches at example dot com", "", "", "en"),
+    ],
+    [
+        ("Deze komt van de Hema, ik heb hem zelf.", "", "NL", "nl"),
+        ("hema", "", "", "nl"),
+        ("Sold at HEMA stores all over the Netherlands.", "HEMA", "NL", "en"),
+        ("Das ist von Hema, gibt es auch in Deutschland.", "", "", "de"),
+        ("Hema!! 2019 collectie", "", "", "nl"),
+        ("Vendu chez Hema à Bruxelles, j'en suis sûre.", "", "BE", "fr"),
+        ("Heema heeft ze", "", "", "nl"),
+        ("de hema in Amsterdam noord verkocht ze vorig jaar", "", "", "nl"),
+        ("Widziałam to w Hemie w Holandii", "", "", "pl"),
+        ("Hoog Catharijne", "Hema Utrecht", "NL", "nl"),
+        ("Bij de Action liggen precies deze.", "", "NL", "nl"),
+        ("action", "", "", "nl"),
+        ("I think it's from Action, the discount store.", "", "", "en"),
+        ("Bei Action in Köln gesehen.", "", "DE", "de"),
+        ("Vu chez Action à Lille.", "", "FR", "fr"),
+        ("Kruidvat had deze in de aanbieding", "", "NL", "nl"),
+        ("kruidvat", "", "", "nl"),
+        ("Hema of Action, weet het niet zeker", "", "", "nl"),
+        ("My neighbour has one like it.", "", "", "en"),
+        ("mooi ding", "", "", "nl"),
+    ],
+]
+
+
 class Command(BaseCommand):
     help = "Create demo categories and about 30 published objects with drawn images. Idempotent."
 
@@ -110,7 +166,8 @@ class Command(BaseCommand):
         )
 
     def _demo_tips(self) -> int:
-        """A few dozen tips on the newest demo objects, so the triage queue has work in it.
+        """A flood on the two newest demo objects (DEMO_FLOODS), so the desk shows how it folds
+        into a few answers, and a few tips on the next six, so the triage queue has work in it.
 
         Made once, through the same service as the public form, and only while the demo
         objects have no tips at all: a second run adds nothing.
@@ -121,7 +178,15 @@ class Command(BaseCommand):
         if Tip.objects.filter(trace_object__in=demo).exists():
             return 0
         made = 0
-        for index, obj in enumerate(demo.order_by("-published_at")[:8]):
+        newest = list(demo.order_by("-published_at")[:8])
+        for obj, flood in zip(newest, DEMO_FLOODS, strict=False):
+            for text, place, country, language in flood:
+                tip_services.tip_create(
+                    obj=obj, body=text, place=place, country=country, language=language,
+                    submission_hash=secrets.token_hex(32),
+                )  # fmt: skip
+                made += 1
+        for index, obj in enumerate(newest[len(DEMO_FLOODS) :]):
             for n, (text, country, place, language) in enumerate(DEMO_TIPS):
                 if (index + n) % 2:  # a different mix of tips on each object
                     continue

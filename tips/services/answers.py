@@ -1,0 +1,128 @@
+"""Decisions on a whole proposed answer: confirm, split, useful, forward, ask every tipster.
+
+A proposed answer is the object's tips with one answer key (tips.services.proposals). Confirming
+it marks its tips duplicates of its first tip, so the existing clusters, "ask the cluster" and
+forwarding work on it unchanged; the other decisions confirm it first. Every change is audited:
+each tip's own rows (through the services used) and one row for the decision on the first tip.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from objects.models import TraceObject
+from tips.models import AnswerSplit, Tip
+from tips.services.bulk import BulkResult, tip_mark_duplicate_many, tip_question_many
+from tips.services.proposals import answers_recompute
+from tips.services.triage import S, TransitionNotAllowed, tip_forward, tip_transition
+from traceobject.audit import Action, audit_record
+
+# Tips of an answer that can be folded into it; the others (spam, not useful, forwarded,
+# closed) stay as investigators left them.
+FOLDABLE = (S.NEW, S.IN_REVIEW, S.USEFUL, S.DUPLICATE)
+
+
+class NoSuchAnswer(Exception):
+    """No tip of the object has this answer (any more)."""
+
+
+@dataclass(frozen=True)
+class AnswerDecision:
+    root: Tip
+    folded: int  # tips newly marked duplicates of the root
+    done: int  # tips the decision itself reached (asked, forwarded); 0 for confirm
+    skipped: int
+
+
+def answer_tips(*, obj: TraceObject, key: str):
+    return Tip.objects.filter(trace_object=obj, answer_key=key) if key else Tip.objects.none()
+
+
+def _root(obj: TraceObject, key: str) -> Tip:
+    """The answer's first tip, or the first tip of the cluster its tips were already folded
+    into; locked."""
+    tips = answer_tips(obj=obj, key=key).filter(status__in=FOLDABLE)
+    folded = tips.filter(duplicate_of__isnull=False).order_by("duplicate_of_id").first()
+    if folded is not None and folded.duplicate_of.trace_object_id == obj.pk:
+        root = folded.duplicate_of
+    else:
+        root = tips.filter(duplicate_of__isnull=True).order_by("received_at", "pk").first()
+    if root is None:
+        raise NoSuchAnswer(key)
+    return Tip.objects.select_for_update().get(pk=root.pk)
+
+
+def _confirm(obj: TraceObject, key: str, user: AbstractBaseUser) -> tuple[Tip, BulkResult]:
+    root = _root(obj, key)
+    result = tip_mark_duplicate_many(
+        tips=answer_tips(obj=obj, key=key).filter(status__in=FOLDABLE), original=root, user=user
+    )
+    return root, result
+
+
+def _audit(user, root: Tip, decision: str, **detail) -> None:
+    audit_record(action=Action.CHANGE, user=user, target=root, field="answer", decision=decision,
+                 **detail)  # fmt: skip
+
+
+@transaction.atomic
+def answer_confirm(*, obj: TraceObject, key: str, user: AbstractBaseUser) -> AnswerDecision:
+    """The proposed answer is one answer: its tips become duplicates of its first tip."""
+    root, result = _confirm(obj, key, user)
+    _audit(user, root, "confirm", folded=result.done)
+    return AnswerDecision(root=root, folded=result.done, done=0, skipped=result.skipped)
+
+
+@transaction.atomic
+def answer_split(*, obj: TraceObject, key: str, user: AbstractBaseUser) -> int:
+    """The proposed answer is not one answer: its name is set aside on this object and its tips
+    are proposed again without it (each joins its next name's answer, or stands alone).
+    Folding already done is left as it is. Returns how many tips were proposed again."""
+    tips = answer_tips(obj=obj, key=key)
+    first = tips.order_by("received_at", "pk").first()
+    if first is None:
+        raise NoSuchAnswer(key)
+    AnswerSplit.objects.get_or_create(trace_object=obj, key=key, defaults={"created_by": user})
+    ids = list(tips.values_list("pk", flat=True))
+    count = answers_recompute(obj=obj, tips=Tip.objects.filter(pk__in=ids))
+    _audit(user, first, "split", tips=count)
+    return count
+
+
+@transaction.atomic
+def answer_mark_useful(*, obj: TraceObject, key: str, user: AbstractBaseUser) -> AnswerDecision:
+    """Confirm the answer and mark its first tip useful (its duplicates follow it)."""
+    root, result = _confirm(obj, key, user)
+    if root.status in (S.NEW, S.IN_REVIEW):
+        root = tip_transition(tip=root, user=user, to=S.USEFUL)
+    _audit(user, root, "useful", folded=result.done)
+    return AnswerDecision(root=root, folded=result.done, done=1, skipped=result.skipped)
+
+
+@transaction.atomic
+def answer_forward(
+    *, obj: TraceObject, key: str, user: AbstractBaseUser, agency: str, country: str = ""
+) -> AnswerDecision:
+    """Confirm the answer and record it, with every tip of its cluster, as forwarded."""
+    if not agency.strip():
+        raise TransitionNotAllowed("forwarding needs an agency")
+    root, result = _confirm(obj, key, user)
+    if root.status in (S.NEW, S.IN_REVIEW):
+        root = tip_transition(tip=root, user=user, to=S.USEFUL)
+    done = tip_forward(tip=root, user=user, agency=agency, country=country, cluster=True)
+    _audit(user, root, "forward", folded=result.done, forwarded=len(done), country=country)
+    return AnswerDecision(root=root, folded=result.done, done=len(done), skipped=result.skipped)
+
+
+@transaction.atomic
+def answer_ask(*, obj: TraceObject, key: str, user: AbstractBaseUser, body: str) -> AnswerDecision:
+    """Ask every tipster of the answer the same question (each in their own thread); tips
+    closed for their tipster are left out. The answer is not confirmed by asking."""
+    tips = answer_tips(obj=obj, key=key)
+    first = tips.order_by("received_at", "pk").first()
+    if first is None:
+        raise NoSuchAnswer(key)
+    result = tip_question_many(tips=tips, user=user, body=body)
+    _audit(user, first, "ask", asked=result.done)
+    return AnswerDecision(root=first, folded=0, done=result.done, skipped=result.skipped)
