@@ -281,9 +281,6 @@ class TipAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)  # deleting is retention's job (manage.py purge_tips)
         return actions
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def get_search_results(self, request, queryset, search_term):
         return selectors.tip_search(queryset, search_term), False
 
