@@ -186,6 +186,34 @@ def _tip(name, data, changed, prepare=None):
     return recipe
 
 
+def _answer(name, data, changed):
+    """A decision on a whole proposed answer: two tips naming one shop, then the view."""
+
+    def recipe(client, w):
+        investigator = _login(client, w["investigator"])
+        tips = [make_tip(w["object"], body=f"I bought it at Pingo Doce in Lisbon ({n}).").tip
+                for n in range(2)]  # fmt: skip
+        key = Tip.objects.get(pk=tips[0].pk).answer_key
+        assert key and Tip.objects.get(pk=tips[1].pk).answer_key == key
+        w["answer_tips"] = tips
+        url = reverse(f"tipstaff:{name}", args=[w["object"].pk])
+        def fresh():
+            return [Tip.objects.get(pk=t.pk) for t in tips]
+
+        return Case(investigator, url, {"key": key, **data}, lambda _: changed(fresh(), key))
+
+    return recipe
+
+
+def _undo(client, w):
+    investigator = _login(client, w["investigator"])
+    tip = w["tip"]
+    client.post(reverse("tipstaff:tip_status", args=[tip.pk]), {"to": "spam"})
+    assert Tip.objects.get(pk=tip.pk).status == "spam"
+    return Case(investigator, reverse("tipstaff:tip_undo", args=[tip.pk]), {},
+                lambda _: Tip.objects.get(pk=tip.pk).status == "new")  # fmt: skip
+
+
 def _useful(w, user):
     tip_services.tip_transition(tip=w["tip"], user=user, to=Tip.Status.USEFUL)
 
@@ -325,6 +353,18 @@ CHANGES = {
     "tipstaff:cluster_ask": _tip("cluster_ask", lambda w: {"body": "Which shop?"},
                                  lambda t, w, r: t.messages.exists()),
     "tipstaff:object_identify": _object_identify,
+    "tipstaff:tip_undo": _undo,
+    # Decisions on a whole proposed answer.
+    "tipstaff:answer_confirm": _answer("answer_confirm", {},
+                                       lambda tips, key: tips[1].duplicate_of_id == tips[0].pk),
+    "tipstaff:answer_split": _answer("answer_split", {},
+                                     lambda tips, key: all(t.answer_key != key for t in tips)),
+    "tipstaff:answer_useful": _answer("answer_useful", {},
+                                      lambda tips, key: tips[0].status == "useful"),
+    "tipstaff:answer_forward": _answer("answer_forward", {"agency": "Europol", "country": ""},
+                                       lambda tips, key: tips[0].status == "forwarded"),
+    "tipstaff:answer_ask": _answer("answer_ask", {"body": "Which shop exactly?"},
+                                   lambda tips, key: all(t.messages.exists() for t in tips)),
     # The admin's model views.
     "admin:objects_traceobject_add": _object_add,
     "admin:objects_traceobject_change": _object_change,
@@ -520,7 +560,11 @@ def test_each_admin_action_writes_an_audit_row(client, w, key):
     case = ACTIONS[key](client, w)
     app_label, model_name = label.split(".")
     before = _last_pk()
-    response = client.post(reverse(f"admin:{app_label}_{model_name}_changelist"), case.data)
+    url = reverse(f"admin:{app_label}_{model_name}_changelist")
+    # The tip list shows new tips by default; an action on a tip in another status is taken
+    # from the list of every status, as an investigator would.
+    query = "?status__exact=all" if label == "tips.tip" else ""
+    response = client.post(url + query, case.data)
     assert response.status_code < 400, response.status_code
     # An export streams its lines; read them (the audit row is written before the first).
     response.csv = b"".join(getattr(response, "streaming_content", []))
