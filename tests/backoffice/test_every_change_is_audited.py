@@ -197,6 +197,7 @@ def _answer(name, data, changed):
         assert key and Tip.objects.get(pk=tips[1].pk).answer_key == key
         w["answer_tips"] = tips
         url = reverse(f"tipstaff:{name}", args=[w["object"].pk])
+
         def fresh():
             return [Tip.objects.get(pk=t.pk) for t in tips]
 
