@@ -29,7 +29,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AbstractUser, Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -52,7 +52,7 @@ class StaffChangeRefused(PermissionDenied):
     """The actor may not make this change; the message says why (shown on the 403 page)."""
 
 
-def staff_permissions(user: AbstractUser) -> set[str]:
+def staff_permissions(user: User) -> set[str]:
     """Every permission an account holds ("app_label.codename"), through its groups or its own.
 
     Read from the database each time (not Django's per-instance cache, which goes stale when a
@@ -66,17 +66,17 @@ def staff_permissions(user: AbstractUser) -> set[str]:
             perms.values_list("content_type__app_label", "codename").distinct()}  # fmt: skip
 
 
-def staff_has_contact_access(user: AbstractUser) -> bool:
+def staff_has_contact_access(user: User) -> bool:
     return CONTACT_PERMISSION in staff_permissions(user)
 
 
-def staff_roles(user: AbstractUser) -> list[str]:
+def staff_roles(user: User) -> list[str]:
     """The account's roles (group names), normally one."""
     return sorted(user.groups.values_list("name", flat=True))
 
 
 def staff_may_manage(
-    *, by: AbstractUser, user: AbstractUser, grant: Iterable[str] = (),
+    *, by: User, user: User, grant: Iterable[str] = (),
     own: bool = False,
 ) -> None:  # fmt: skip
     """Raise StaffChangeRefused unless `by` may act on `user`, giving them the `grant` permissions.
@@ -105,7 +105,7 @@ def _refuse_more_than_held(*, grant: Iterable[str], held: set[str]) -> None:
         )
 
 
-def staff_grantable_roles(*, by: AbstractUser | None) -> list[str]:
+def staff_grantable_roles(*, by: User | None) -> list[str]:
     """The roles `by` may give: those whose every permission they hold (all, for the operator)."""
     held = None if by is None else staff_permissions(by)
     return [name for name, perms in ROLES.items() if held is None or set(perms) <= held]
@@ -124,9 +124,9 @@ def _contact_permission() -> Permission:
 
 @transaction.atomic
 def staff_create(
-    *, email: str, role: str, contact_access: bool = False, by: AbstractUser | None,
+    *, email: str, role: str, contact_access: bool = False, by: User | None,
     actor_name: str = "",
-) -> tuple[AbstractUser, str]:  # fmt: skip
+) -> tuple[User, str]:  # fmt: skip
     """A new staff account (username = email address) with one role, and its setup link token.
 
     The account has no usable password and no second factor: the person sets both through the
@@ -156,7 +156,7 @@ def staff_create(
 
 
 @transaction.atomic
-def staff_role_change(*, user: AbstractUser, role: str, by: AbstractUser) -> bool:
+def staff_role_change(*, user: User, role: str, by: User) -> bool:
     """Give the account exactly one role, instead of the ones it had; False if it had just that."""
     group = _role_group(role)
     staff_may_manage(by=by, user=user, grant=ROLES[role])
@@ -169,7 +169,7 @@ def staff_role_change(*, user: AbstractUser, role: str, by: AbstractUser) -> boo
 
 
 @transaction.atomic
-def staff_contact_access_grant(*, user: AbstractUser, by: AbstractUser) -> bool:
+def staff_contact_access_grant(*, user: User, by: User) -> bool:
     """Let the account see tipsters' contact details and photos; False if it could already."""
     staff_may_manage(by=by, user=user, grant=[CONTACT_PERMISSION])
     if staff_has_contact_access(user):
@@ -180,7 +180,7 @@ def staff_contact_access_grant(*, user: AbstractUser, by: AbstractUser) -> bool:
 
 
 @transaction.atomic
-def staff_contact_access_revoke(*, user: AbstractUser, by: AbstractUser) -> bool:
+def staff_contact_access_revoke(*, user: User, by: User) -> bool:
     """Take contact access away; False if the account did not have it on its own.
 
     Raises StaffChangeRefused when the access comes with the account's role (Supervisor): the
@@ -201,7 +201,7 @@ def staff_contact_access_revoke(*, user: AbstractUser, by: AbstractUser) -> bool
 
 
 @transaction.atomic
-def staff_deactivate(*, user: AbstractUser, by: AbstractUser) -> bool:
+def staff_deactivate(*, user: User, by: User) -> bool:
     """Close an account without deleting it (the audit log keeps naming it); False if closed.
 
     An inactive account's sessions stop working at their next request (Django's ModelBackend
@@ -218,7 +218,7 @@ def staff_deactivate(*, user: AbstractUser, by: AbstractUser) -> bool:
 
 
 @transaction.atomic
-def staff_reactivate(*, user: AbstractUser, by: AbstractUser) -> bool:
+def staff_reactivate(*, user: User, by: User) -> bool:
     """Open a deactivated account again, with its role, password and second factor as they were."""
     staff_may_manage(by=by, user=user)
     if user.is_active:
@@ -239,9 +239,7 @@ def setup_link_url(token: str, base_url: str) -> str:
 
 
 @transaction.atomic
-def staff_setup_link_issue(
-    *, user: AbstractUser, by: AbstractUser | None = None, actor_name: str = ""
-) -> str:
+def staff_setup_link_issue(*, user: User, by: User | None = None, actor_name: str = "") -> str:
     """A new one-time setup link token for `user` (returned once, stored only hashed).
 
     Any earlier link of theirs that was not used yet stops working. The link sets a password and
@@ -261,9 +259,7 @@ def staff_setup_link_issue(
 
 
 @transaction.atomic
-def staff_second_factor_reset(
-    *, user: AbstractUser, by: AbstractUser | None = None, actor_name: str = ""
-) -> str:
+def staff_second_factor_reset(*, user: User, by: User | None = None, actor_name: str = "") -> str:
     """Take away an account's second factor (a lost or stolen phone) and return a new setup link.
 
     Deletes the TOTP devices and recovery codes and makes the password unusable, which ends all
@@ -284,6 +280,6 @@ def staff_second_factor_reset(
     return staff_setup_link_issue(user=user, by=by, actor_name=actor_name)
 
 
-def staff_password_changed(*, user: AbstractBaseUser, by: AbstractBaseUser) -> None:
+def staff_password_changed(*, user: User, by: User) -> None:
     """Audit a password change made in the back-office (never the password itself)."""
     audit_record(action=Action.PASSWORD_CHANGED, user=by, target=user, own=user.pk == by.pk)

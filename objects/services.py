@@ -2,7 +2,7 @@
 
 import secrets
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -63,7 +63,7 @@ def _audit_object_save(*, obj: TraceObject, user, before: dict | None) -> None:
         audit_record(action=action, user=user, target=obj, fields=fields)
 
 
-def object_save(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> TraceObject:
+def object_save(*, obj: TraceObject, user: User | None = None) -> TraceObject:
     """Save a new or edited object: numbers it, stamps who changed it and when it went public.
 
     Public storage follows the status: publishing copies the images whose crop and redactions
@@ -112,7 +112,7 @@ def object_create(
     alt_text: str,
     description: str = "",
     publish: bool = False,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> TraceObject:
     obj = TraceObject(
         category=category,
@@ -222,7 +222,7 @@ def object_image_add(
     processed: imaging.ProcessedImage,
     alt_text: str = "",
     primary: bool | None = None,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> ObjectImage:
     """Store a processed upload: the original and its derivatives, in private storage only.
 
@@ -273,7 +273,7 @@ def object_image_upload(
     upload,
     alt_text: str = "",
     primary: bool | None = None,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> ObjectImage:
     """Process an editor's upload (checked by the form) and store it: object_image_add."""
     processed = imaging.process_upload(upload)
@@ -301,7 +301,7 @@ def _processed_unless_stored(image: ObjectImage, edit: imaging.Edit):
 
 
 def object_image_edit(
-    *, image: ObjectImage, edit: imaging.Edit, user: AbstractBaseUser | None = None
+    *, image: ObjectImage, edit: imaging.Edit, user: User | None = None
 ) -> ObjectImage:
     """Publish a crop and redactions ("Publish" on the crop page): what the public may see.
 
@@ -446,7 +446,7 @@ def object_media_sweep() -> tuple[int, int]:
     return counts[0], counts[1]
 
 
-def object_image_delete(*, image: ObjectImage, user: AbstractBaseUser | None = None) -> None:
+def object_image_delete(*, image: ObjectImage, user: User | None = None) -> None:
     """Delete an image row, then its original and any derivative no other image uses (public
     and private)."""
     public, private = image.derivative_names(), image.preview_names()
@@ -465,7 +465,7 @@ def object_image_update(
     alt_text: str,
     position: int,
     primary: bool,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> ObjectImage:
     """Change an image's alt text, order or primary flag; making one primary demotes the other."""
     after = {"alt_text": alt_text, "position": position, "is_primary": primary}
@@ -495,7 +495,7 @@ def object_import(
     alt_text: str,
     description: str = "",
     publish: bool = False,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> TraceObject:
     """Create an object with one image in one step; raises ImageRejected before writing anything."""
     processed = imaging.process_upload(image_file)
@@ -517,7 +517,7 @@ def object_import(
 
 
 def object_translation_save(
-    *, translation: TraceObjectTranslation, user: AbstractBaseUser | None = None
+    *, translation: TraceObjectTranslation, user: User | None = None
 ) -> TraceObjectTranslation:
     """Save an object's texts in one language; the public pages show them at once."""
     action = Action.CREATE if translation.pk is None else Action.CHANGE
@@ -530,7 +530,7 @@ def object_translation_save(
 
 
 def object_translation_delete(
-    *, translation: TraceObjectTranslation, user: AbstractBaseUser | None = None
+    *, translation: TraceObjectTranslation, user: User | None = None
 ) -> None:
     with transaction.atomic():
         audit_record(action=Action.DELETE, user=user, target=translation,
@@ -540,7 +540,7 @@ def object_translation_delete(
 
 
 @transaction.atomic
-def object_delete(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> None:
+def object_delete(*, obj: TraceObject, user: User | None = None) -> None:
     """Delete an object with its images (their files go after commit) and translations.
 
     Raises ProtectedError while tips refer to it (the admin says so first): an object with tips
@@ -560,7 +560,7 @@ def _category_values(pk: int) -> dict:
     return dict(Category.objects.filter(pk=pk).values("name", "slug", "order").first() or {})
 
 
-def category_save(*, category: Category, user: AbstractBaseUser | None = None) -> Category:
+def category_save(*, category: Category, user: User | None = None) -> Category:
     """Save a category; its name is on every gallery page, so the cached pages go stale."""
     before = _category_values(category.pk) if category.pk is not None else None
     with transaction.atomic():
@@ -574,7 +574,7 @@ def category_save(*, category: Category, user: AbstractBaseUser | None = None) -
 
 
 @transaction.atomic
-def category_delete(*, category: Category, user: AbstractBaseUser | None = None) -> None:
+def category_delete(*, category: Category, user: User | None = None) -> None:
     """Delete a category; raises ProtectedError while objects are in it."""
     audit_record(action=Action.DELETE, user=user, target=category, name=category.name)
     category.delete()
@@ -582,7 +582,7 @@ def category_delete(*, category: Category, user: AbstractBaseUser | None = None)
 
 
 @transaction.atomic
-def object_identify(*, obj: TraceObject, user: AbstractBaseUser, note: str) -> TraceObject:
+def object_identify(*, obj: TraceObject, user: User, note: str) -> TraceObject:
     """Mark an object identified with the public note shown on its page; tips close for it.
 
     Saved through object_save, which stamps identified_at and who changed it, audits the change

@@ -147,13 +147,13 @@ def tip_duplicates(*, tip: Tip, limit: int = 8) -> list[Tip]:
             # Wording alone, between tips that name nothing: never pre-selected.
             score = max(score, min(wording[other.pk], answers.PRESELECT_FROM - 0.01))
         if score >= answers.LIST_FROM:
-            other.score = score
-            other.preselect = False
+            other.score = score  # type: ignore[attr-defined]  # shown by the list
+            other.preselect = False  # type: ignore[attr-defined]
             scored.append(other)
-    scored.sort(key=lambda t: (-t.score, t.received_at, t.pk))
+    scored.sort(key=lambda t: (-t.score, t.received_at, t.pk))  # type: ignore[attr-defined]
     chosen = scored[:limit]
-    if chosen and chosen[0].score >= answers.PRESELECT_FROM:
-        chosen[0].preselect = True
+    if chosen and chosen[0].score >= answers.PRESELECT_FROM:  # type: ignore[attr-defined]
+        chosen[0].preselect = True  # type: ignore[attr-defined]
     return chosen
 
 
@@ -172,8 +172,8 @@ def _similar_recent(tip: Tip, limit: int) -> list[tuple[int, float]]:
         "AS recent "
         "WHERE score >= %s ORDER BY score DESC, id DESC LIMIT %s"
     )
-    params = [tip.body, tip.trace_object_id, tip.pk, DUPLICATE_WINDOW,
-              DUPLICATE_SIMILARITY, limit]  # fmt: skip
+    params: list[str | int | float] = [tip.body, tip.trace_object_id, tip.pk, DUPLICATE_WINDOW,
+                                        DUPLICATE_SIMILARITY, limit]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
@@ -198,8 +198,10 @@ def _similar_older(tip: Tip, limit: int) -> list[tuple[int, float]]:
     The time limit is set for this statement only (set_config(..., true) inside a savepoint, put
     back afterwards; a cancelled statement rolls the savepoint and the setting back).
     """
-    params = [tip.body, tip.trace_object_id, tip.pk, tip.body, tip.body, DUPLICATE_SIMILARITY,
-              tip.trace_object_id, tip.pk, DUPLICATE_WINDOW - 1, limit]  # fmt: skip
+    params: list[str | int | float] = [
+        tip.body, tip.trace_object_id, tip.pk, tip.body, tip.body, DUPLICATE_SIMILARITY,
+        tip.trace_object_id, tip.pk, DUPLICATE_WINDOW - 1, limit,
+    ]  # fmt: skip
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(

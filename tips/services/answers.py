@@ -8,7 +8,7 @@ each tip's own rows (through the services used) and one row for the decision on 
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from objects.models import TraceObject
@@ -53,7 +53,7 @@ def _root(obj: TraceObject, key: str) -> Tip:
     return Tip.objects.select_for_update().get(pk=root.pk)
 
 
-def _confirm(obj: TraceObject, key: str, user: AbstractBaseUser) -> tuple[Tip, BulkResult]:
+def _confirm(obj: TraceObject, key: str, user: User) -> tuple[Tip, BulkResult]:
     root = _root(obj, key)
     result = tip_mark_duplicate_many(
         tips=answer_tips(obj=obj, key=key).filter(status__in=FOLDABLE), original=root, user=user
@@ -67,7 +67,7 @@ def _audit(user, root: Tip, decision: str, **detail) -> None:
 
 
 @transaction.atomic
-def answer_confirm(*, obj: TraceObject, key: str, user: AbstractBaseUser) -> AnswerDecision:
+def answer_confirm(*, obj: TraceObject, key: str, user: User) -> AnswerDecision:
     """The proposed answer is one answer: its tips become duplicates of its first tip."""
     root, result = _confirm(obj, key, user)
     _audit(user, root, "confirm", folded=result.done)
@@ -75,7 +75,7 @@ def answer_confirm(*, obj: TraceObject, key: str, user: AbstractBaseUser) -> Ans
 
 
 @transaction.atomic
-def answer_split(*, obj: TraceObject, key: str, user: AbstractBaseUser) -> int:
+def answer_split(*, obj: TraceObject, key: str, user: User) -> int:
     """The proposed answer is not one answer: its name is set aside on this object and its tips
     are proposed again without it (each joins its next name's answer, or stands alone).
     Folding already done is left as it is. Returns how many tips were proposed again."""
@@ -91,7 +91,7 @@ def answer_split(*, obj: TraceObject, key: str, user: AbstractBaseUser) -> int:
 
 
 @transaction.atomic
-def answer_mark_useful(*, obj: TraceObject, key: str, user: AbstractBaseUser) -> AnswerDecision:
+def answer_mark_useful(*, obj: TraceObject, key: str, user: User) -> AnswerDecision:
     """Confirm the answer and mark its first tip useful (its duplicates follow it)."""
     root, result = _confirm(obj, key, user)
     if root.status in (S.NEW, S.IN_REVIEW):
@@ -102,7 +102,7 @@ def answer_mark_useful(*, obj: TraceObject, key: str, user: AbstractBaseUser) ->
 
 @transaction.atomic
 def answer_forward(
-    *, obj: TraceObject, key: str, user: AbstractBaseUser, agency: str, country: str = ""
+    *, obj: TraceObject, key: str, user: User, agency: str, country: str = ""
 ) -> AnswerDecision:
     """Confirm the answer and record it, with every tip of its cluster, as forwarded."""
     if not agency.strip():
@@ -116,7 +116,7 @@ def answer_forward(
 
 
 @transaction.atomic
-def answer_ask(*, obj: TraceObject, key: str, user: AbstractBaseUser, body: str) -> AnswerDecision:
+def answer_ask(*, obj: TraceObject, key: str, user: User, body: str) -> AnswerDecision:
     """Ask every tipster of the answer the same question (each in their own thread); tips
     closed for their tipster are left out. The answer is not confirmed by asking."""
     tips = answer_tips(obj=obj, key=key)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ class BulkResult:
 
 
 @transaction.atomic
-def tip_question_many(*, tips, user: AbstractBaseUser, body: str) -> BulkResult:
+def tip_question_many(*, tips, user: User, body: str) -> BulkResult:
     """Ask the same question on many tips (a cluster, a selection): each tip whose tipster can
     receive questions gets its own message in its own thread; new tips go in review.
 
@@ -69,7 +69,7 @@ def tip_question_many(*, tips, user: AbstractBaseUser, body: str) -> BulkResult:
 
 
 @transaction.atomic
-def tip_tags_change(*, tips, tag: Tag, user: AbstractBaseUser, add: bool) -> BulkResult:
+def tip_tags_change(*, tips, tag: Tag, user: User, add: bool) -> BulkResult:
     """Put a tag on (or take it off) many tips; only the tips that change are audited."""
 
     Through = Tip.tags.through
@@ -99,7 +99,7 @@ def tip_tags_change(*, tips, tag: Tag, user: AbstractBaseUser, add: bool) -> Bul
 
 
 @transaction.atomic
-def tip_mark_duplicate_many(*, tips, original: Tip, user: AbstractBaseUser) -> BulkResult:
+def tip_mark_duplicate_many(*, tips, original: Tip, user: User) -> BulkResult:
     """Mark many tips duplicates of `original` (the first of their cluster) in a fixed number of
     queries: tips.services.triage.tip_mark_duplicate's rules, for a whole proposed answer.
 

@@ -3,8 +3,9 @@
 import csv
 import re
 from collections.abc import Iterator
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from tips.models import CONTACT_PERMISSION, Tip
@@ -39,9 +40,7 @@ class _Echo:
         return value
 
 
-def tips_export_csv(
-    *, tips: QuerySet[Tip], user: AbstractBaseUser, query: dict[str, str]
-) -> Iterator[str]:
+def tips_export_csv(*, tips: QuerySet[Tip], user: User, query: dict[str, str]) -> Iterator[str]:
     """The tips as CSV lines, every cell quoted, streamed from a server-side cursor (so "select
     all" over a million tips neither waits for nor holds the whole file in memory).
 
@@ -52,7 +51,7 @@ def tips_export_csv(
     with_contact = user.has_perm(CONTACT_PERMISSION)
     tips = tips.select_related("trace_object").order_by("pk")
     ids = list(tips.values_list("pk", flat=True)[: EXPORT_AUDIT_IDS + 1])
-    detail: dict[str, object] = {"with_contact": with_contact, "query": query}
+    detail: dict[str, Any] = {"with_contact": with_contact, "query": query}
     if len(ids) <= EXPORT_AUDIT_IDS:
         detail.update(count=len(ids), ids=ids)
     else:

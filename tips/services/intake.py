@@ -114,7 +114,7 @@ class FollowUp:
 
 
 # What a tipster is told about their tip: four plain states, nothing of the triage itself.
-PUBLIC_STATE = {
+PUBLIC_STATE: dict[str, str] = {
     Tip.Status.NEW: "received",
     Tip.Status.IN_REVIEW: "being_looked_at",
     Tip.Status.USEFUL: "being_looked_at",

@@ -3,7 +3,7 @@ notes and questions. Every change is a TipEvent (the tip's history) and an audit
 
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ class TransitionNotAllowed(Exception):
     """The status change is not in TRANSITIONS (or needs its own service, like forwarding)."""
 
 
-def _set_status(*, tip: Tip, user: AbstractBaseUser, to: str, text: str = "") -> None:
+def _set_status(*, tip: Tip, user: User, to: str, text: str = "") -> None:
     if to not in TRANSITIONS[tip.status]:
         raise TransitionNotAllowed(f"{tip.status} → {to}")
     TipEvent.objects.create(
@@ -48,7 +48,7 @@ def _set_status(*, tip: Tip, user: AbstractBaseUser, to: str, text: str = "") ->
 
 
 @transaction.atomic
-def tip_transition(*, tip: Tip, user: AbstractBaseUser, to: str) -> Tip:
+def tip_transition(*, tip: Tip, user: User, to: str) -> Tip:
     """Move a tip to another status, if the graph allows it; recorded with who and when.
 
     Duplicates and forwarding carry extra data: use tip_mark_duplicate and tip_forward.
@@ -67,7 +67,7 @@ def tip_transition(*, tip: Tip, user: AbstractBaseUser, to: str) -> Tip:
 
 
 @transaction.atomic
-def tip_mark_duplicate(*, tips: list[Tip], original: Tip, user: AbstractBaseUser) -> int:
+def tip_mark_duplicate(*, tips: list[Tip], original: Tip, user: User) -> int:
     """Mark tips as duplicates of `original` (the first tip of their cluster), in bulk.
 
     Clusters stay one level deep: if `original` is itself a duplicate, its own original is used,
@@ -94,7 +94,7 @@ def tip_mark_duplicate(*, tips: list[Tip], original: Tip, user: AbstractBaseUser
 
 @transaction.atomic
 def tip_forward(
-    *, tip: Tip, user: AbstractBaseUser, agency: str, country: str = "", cluster: bool = True
+    *, tip: Tip, user: User, agency: str, country: str = "", cluster: bool = True
 ) -> list[Tip]:
     """Record that a tip (and, with `cluster`, its duplicates) went to an agency/country.
 
@@ -127,7 +127,7 @@ def tip_forward(
 
 
 @transaction.atomic
-def tip_assign(*, tip: Tip, user: AbstractBaseUser, assignee: AbstractBaseUser | None) -> Tip:
+def tip_assign(*, tip: Tip, user: User, assignee: User | None) -> Tip:
     """Assign a tip (None unassigns). A new tip being assigned goes to "in review"."""
     tip = Tip.objects.select_for_update().get(pk=tip.pk)
     tip.assignee = assignee
@@ -146,7 +146,7 @@ def tip_assign(*, tip: Tip, user: AbstractBaseUser, assignee: AbstractBaseUser |
 
 
 @transaction.atomic
-def tip_set_priority(*, tip: Tip, user: AbstractBaseUser, priority: int) -> Tip:
+def tip_set_priority(*, tip: Tip, user: User, priority: int) -> Tip:
     tip.priority = Tip.Priority(priority)
     tip.save(update_fields=["priority", "updated_at"])
     TipEvent.objects.create(
@@ -157,7 +157,7 @@ def tip_set_priority(*, tip: Tip, user: AbstractBaseUser, priority: int) -> Tip:
 
 
 @transaction.atomic
-def tip_note(*, tip: Tip, user: AbstractBaseUser, text: str) -> TipEvent:
+def tip_note(*, tip: Tip, user: User, text: str) -> TipEvent:
     """An internal note on a tip; never shown to the tipster."""
     event = TipEvent.objects.create(tip=tip, kind=TipEvent.Kind.NOTE, user=user, text=text)
     audit_record(action=Action.CHANGE, user=user, target=tip, field="note", event=event.pk)
@@ -165,7 +165,7 @@ def tip_note(*, tip: Tip, user: AbstractBaseUser, text: str) -> TipEvent:
 
 
 @transaction.atomic
-def tip_ask(*, tip: Tip, user: AbstractBaseUser, body: str) -> TipMessage:
+def tip_ask(*, tip: Tip, user: User, body: str) -> TipMessage:
     """An investigator's question, shown to the tipster on the follow-up page."""
     Tip.objects.select_for_update().filter(pk=tip.pk).first()
     return TipMessage.objects.create(
@@ -179,7 +179,7 @@ def tip_ask(*, tip: Tip, user: AbstractBaseUser, body: str) -> TipMessage:
 
 
 @transaction.atomic
-def tip_question(*, tip: Tip, user: AbstractBaseUser, body: str) -> TipMessage:
+def tip_question(*, tip: Tip, user: User, body: str) -> TipMessage:
     """Ask the tipster a question (shown on their follow-up page); a new tip goes in review."""
     tip = Tip.objects.select_for_update().get(pk=tip.pk)
     message = tip_ask(tip=tip, user=user, body=body)
@@ -196,7 +196,7 @@ UNDO_MINUTES = 30
 
 
 @transaction.atomic
-def tip_undo(*, tip: Tip, user: AbstractBaseUser) -> str:
+def tip_undo(*, tip: Tip, user: User) -> str:
     """Undo the user's last decision on a tip (status, duplicate, assign to me), within
     UNDO_MINUTES and while nobody has changed the tip's status since: the status goes back to
     what it was, a duplicate leaves its cluster, the assignment made with it is taken back.
@@ -259,12 +259,12 @@ def tip_thread(*, tip: Tip) -> list[dict]:
     ]
 
 
-def tip_reveal_contact(*, tip: Tip, user: AbstractBaseUser) -> str:
+def tip_reveal_contact(*, tip: Tip, user: User) -> str:
     """Decrypt a tipster's contact details for a permitted user; every reveal is audited."""
     audit_record(action=Action.REVEAL_CONTACT, user=user, target=tip)
     return tip_contact(tip=tip)
 
 
-def tip_reveal_photo(*, tip: Tip, user: AbstractBaseUser) -> bytes | None:
+def tip_reveal_photo(*, tip: Tip, user: User) -> bytes | None:
     audit_record(action=Action.REVEAL_PHOTO, user=user, target=tip)
     return tip_photo(tip=tip)
