@@ -8,12 +8,15 @@ typed into the username field) in the clear, and one account's attempts never sl
 another's.
 """
 
+import logging
 import unicodedata
 
 from django.conf import settings
 
 from traceobject.crypto import keyed_hash
 from traceobject.ratelimit_cache import ratelimit_cache
+
+log = logging.getLogger(__name__)
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -43,13 +46,22 @@ def username_hash(username: str) -> str:
 
 
 def login_attempt_allowed(username: str) -> bool:
-    """Count one attempt for this account; False once the limit for the window is reached."""
+    """Count one attempt for this account; False once the limit for the window is reached.
+
+    With the rate-limit cache unreachable the attempt is let through, with a warning: staff can
+    still log in during an outage, and the second factor (which django-otp throttles in the
+    database) still stands between a guessed password and the account.
+    """
     limit, seconds = _rate()
     key = _key(username)
-    ratelimit_cache.add(key, 0, timeout=seconds)
     try:
-        attempts = ratelimit_cache.incr(key)
-    except ValueError:  # expired between add and incr
-        ratelimit_cache.add(key, 1, timeout=seconds)
-        attempts = 1
+        ratelimit_cache.add(key, 0, timeout=seconds)
+        try:
+            attempts = ratelimit_cache.incr(key)
+        except ValueError:  # expired between add and incr
+            ratelimit_cache.add(key, 1, timeout=seconds)
+            attempts = 1
+    except Exception:
+        log.warning("login throttle: rate-limit cache unreachable, attempt let through")
+        return True
     return attempts <= limit

@@ -35,6 +35,21 @@ def test_it_is_unready_with_a_reason_when_redis_does_not_answer(client, db, medi
     assert response["Content-Type"].startswith("text/plain")
 
 
+def test_it_is_unready_when_the_rate_limit_redis_does_not_answer(client, db, media_folders):
+    caches = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    }
+    with override_settings(CACHES=caches):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.content == b"rate-limit cache unreachable\n"
+
+
 def test_it_is_unready_when_the_private_folder_is_missing(client, db, media_folders, tmp_path):
     private = tmp_path / "private"
     private.mkdir()

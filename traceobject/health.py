@@ -15,6 +15,8 @@ from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from traceobject.ratelimit_cache import ratelimit_cache
+
 logger = logging.getLogger(__name__)
 
 # A name looked up (never written) in each storage: the lookup is what proves it answers.
@@ -35,6 +37,13 @@ def _cache() -> None:
         raise RuntimeError("cache did not keep a value")
 
 
+def _ratelimit_cache() -> None:
+    # The rate limits' own Redis (RATELIMIT_REDIS_URL), when it is not the page cache's.
+    ratelimit_cache.set("readyz", "1", timeout=10)
+    if ratelimit_cache.get("readyz") != "1":
+        raise RuntimeError("rate-limit cache did not keep a value")
+
+
 def _storage(alias: str) -> None:
     storage = storages[alias]
     storage.exists(STORAGE_MARKER)  # S3: a HEAD request, which fails if the bucket is unreachable
@@ -47,6 +56,7 @@ def _storage(alias: str) -> None:
 CHECKS = [
     ("database", _database),
     ("cache", _cache),
+    ("rate-limit cache", _ratelimit_cache),
     ("public storage", lambda: _storage("public")),
     ("private storage", lambda: _storage("private")),
 ]

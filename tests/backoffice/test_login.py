@@ -290,3 +290,19 @@ def test_look_alike_attempts_count_towards_the_same_account(client):
     failed = AuditEntry.objects.filter(action="login_failed").values_list("actor_name", flat=True)
     failed = set(failed)
     assert failed == {"investigator"}
+
+
+@pytest.mark.django_db
+def test_staff_can_log_in_while_the_rate_limit_cache_is_unreachable(client, settings, caplog):
+    make_investigator()
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+    response = _password_step(client, "investigator")
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+    assert "rate-limit cache unreachable" in caplog.text
