@@ -135,8 +135,17 @@ def tip_form(request, number: int):
 def _follow_up_page(
     request, *, form=None, result=None, answer_form=None, answered=False, status=200, problem=None
 ):
+    form = form or FollowUpForm()
+    # The error summary at the top lists the answer's problems first: it is the form above.
+    errors = [
+        item
+        for bound in (answer_form, form)
+        if bound is not None and bound.is_bound
+        for item in bound.error_summary()
+    ]
     context = {
-        "form": form or FollowUpForm(),
+        "form": form,
+        "errors": errors,
         "result": result,
         "answer_form": answer_form,
         "answered": answered,

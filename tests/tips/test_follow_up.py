@@ -133,7 +133,21 @@ def test_a_code_of_the_wrong_shape_is_a_clear_400(client, code):
     body = response.content.decode()
     assert (
         "A code has 16 letters and digits" in body
-        or "This field is required" in body
-        or "at most 64 characters" in body
-        or "Null characters are not allowed" in body
+        or "Please enter the receipt code you were given" in body
     )
+
+
+@pytest.mark.django_db
+def test_an_empty_code_is_named_in_the_summary_and_the_title(client):
+    response = client.post(URL, {"code": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "<title>Error: Follow up on your tip" in body
+    assert '<a href="#id_code">Please enter the receipt code you were given.</a>' in body
+
+
+@pytest.mark.django_db
+def test_a_page_without_errors_has_no_summary_and_a_plain_title(client):
+    body = client.get(URL).content.decode()
+    assert "error-summary" not in body
+    assert "<title>Follow up on your tip" in body
