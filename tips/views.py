@@ -136,6 +136,8 @@ def _follow_up_page(
     request, *, form=None, result=None, answer_form=None, answered=False, status=200, problem=None
 ):
     form = form or FollowUpForm()
+    if result is not None and result.tip is not None:
+        localise([result.tip.trace_object])  # the object's title in the page's language
     # The error summary at the top lists the answer's problems first: it is the form above.
     errors = [
         item
