@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.urls import Resolver404, get_urlconf, resolve, translate_url
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 
 from traceobject.process_cache import memoize
 
@@ -54,6 +54,7 @@ def languages(request):
                 "url": url,
                 "absolute_url": absolute(url),
                 "current": code == current,
+                "dir": "rtl" if get_language_info(code)["bidi"] else "ltr",
             }
         )
     return {
