@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -190,12 +188,6 @@ class TraceObject(models.Model):
     @property
     def is_identified(self) -> bool:
         return self.status == self.Status.IDENTIFIED
-
-    @property
-    def is_new(self) -> bool:
-        if not self.published_at:
-            return False
-        return self.published_at >= timezone.now() - timedelta(days=settings.NEW_BADGE_DAYS)
 
     @property
     def primary_image(self):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from objects.forms import GalleryFilterForm
 from objects.i18n import localise
 from objects.models import Category, TraceObject, TraceObjectTranslation
-from objects.selectors import ObjectWithdrawn, published_or_gone
+from objects.selectors import ObjectWithdrawn, newest_object_ids, published_or_gone
 from traceobject.page_cache import cached_page, public_page
 
 
@@ -25,9 +25,12 @@ def _search(query: str) -> Q:
     return Q(title__icontains=query) | Q(question__icontains=query) | Exists(translated)
 
 
-def _localised_page(objects, number):
+def _localised_page(objects, number, *, badges: bool = True):
     page = Paginator(objects, settings.GALLERY_PAGE_SIZE).get_page(number)
     page.object_list = localise(page.object_list)
+    new = newest_object_ids() if badges else set()
+    for obj in page.object_list:
+        obj.badge_new = obj.pk in new
     return page
 
 
@@ -106,7 +109,7 @@ def _og_image(request, image):
 @cached_page
 def identified(request):
     objects = TraceObject.objects.identified().for_cards().order_by("-identified_at", "-number")
-    page = _localised_page(objects, request.GET.get("page"))
+    page = _localised_page(objects, request.GET.get("page"), badges=False)
     return render(request, "objects/identified.html", {"page": page})
 
 

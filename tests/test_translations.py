@@ -113,3 +113,17 @@ def test_every_plural_message_has_as_many_forms_as_the_language(code):
         if message.pluralizable:
             assert len(message.string) == catalog.num_plurals, message.id
             assert all(message.string), message.id
+
+
+@pytest.mark.django_db
+def test_identified_is_a_menu_item_and_a_badge_in_separate_contexts(client):
+    from tests.factories import make_object
+
+    make_object(status="identified")
+    with translation.override("pl"):
+        menu = translation.pgettext("menu", "Identified")
+        badge = translation.pgettext("badge", "Identified")
+        body = client.get(reverse("objects:gallery")).content.decode()
+    assert menu != badge  # a list of objects, and one object
+    assert f"{menu}</a></li>" in body
+    assert f'<span class="badge badge-identified">{badge}</span>' in body

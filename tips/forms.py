@@ -141,6 +141,9 @@ class SafeTextForm(ErrorSummaryMixin, forms.Form):
         return cleaned
 
 
+UNSURE = "unsure"
+
+
 class TipForm(SafeTextForm):
     multiline_fields = ("body", "contact")
     singleline_fields = ("place", "link")
@@ -197,7 +200,9 @@ class TipForm(SafeTextForm):
     certainty = forms.ChoiceField(
         label=_("How sure are you?"),
         required=False,
-        choices=[("", _("Not sure / rather not say")), *Tip.Certainty.choices],
+        # "Not sure" has a value of its own so that nothing is selected until the person
+        # chooses; it is stored as no answer (clean_certainty).
+        choices=[*Tip.Certainty.choices, (UNSURE, _("Not sure / rather not say"))],
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": NOT_IN_LIST},
     )
@@ -238,6 +243,10 @@ class TipForm(SafeTextForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.photo_jpeg = None
+
+    def clean_certainty(self):
+        value = self.cleaned_data["certainty"]
+        return "" if value == UNSURE else value
 
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")

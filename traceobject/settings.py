@@ -423,8 +423,10 @@ RATELIMIT_FAIL_OPEN = True
 RATELIMIT_HASH_ALGORITHM = "hashlib.sha256"
 
 GALLERY_PAGE_SIZE = env_int("GALLERY_PAGE_SIZE", 24, minimum=1)
-# Objects published within this many days get a "new" badge in the gallery.
+# The NEW_BADGE_COUNT most recently published objects get a "new" badge in the gallery, if they
+# were published within NEW_BADGE_DAYS (objects.selectors.newest_object_ids).
 NEW_BADGE_DAYS = env_int("NEW_BADGE_DAYS", 14, minimum=0)
+NEW_BADGE_COUNT = env_int("NEW_BADGE_COUNT", 3, minimum=0)
 # Public pages carry no cookie, so a proxy or CDN may cache them for this long.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60, minimum=0)
 # Seconds the app keeps a rendered gallery or object page (and the public statistics) in the

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -170,3 +171,24 @@ def test_identified_page_lists_only_identified_objects(client):
     make_object()
     response = client.get(reverse("objects:identified"))
     assert _refs(response) == [identified.reference]
+
+
+@pytest.mark.django_db
+def test_only_the_newest_few_objects_are_marked_new(client, settings):
+    settings.NEW_BADGE_COUNT, settings.NEW_BADGE_DAYS = 3, 14
+    recent = [make_object(days_ago=days) for days in (1, 2, 3, 4, 5)]
+    make_object(status="identified", days_ago=0)  # identified: its badge says so instead
+    make_object(days_ago=30)  # too old for a badge even if it were among the newest
+    body = client.get(GALLERY).content.decode()
+    cards = re.findall(r'<li class="card">.*?</li>', body, re.S)
+    marked = [
+        re.search(r'class="ref">(TAO-\d+)<', card).group(1) for card in cards if "badge-new" in card
+    ]
+    assert marked == [obj.reference for obj in recent[:3]]
+
+
+@pytest.mark.django_db
+def test_no_object_is_marked_new_when_the_count_is_zero(client, settings):
+    settings.NEW_BADGE_COUNT = 0
+    make_object(days_ago=1)
+    assert "badge-new" not in client.get(GALLERY).content.decode()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from PIL import Image
 
 from tests.factories import SENTINEL_TEXT, make_image_bytes, make_object, tip_form_data
+from tests.html import tags
 from tips import receipts, services
 from tips.models import Tip
 from traceobject import crypto
@@ -375,3 +376,26 @@ def test_form_errors_are_plain_words_in_every_language(client, published, langua
     assert f"<title>{error_word} " in body
     if language != "en":
         assert "Please write a little more" not in body
+
+
+@pytest.mark.django_db
+def test_no_certainty_is_chosen_until_the_person_chooses(client, published):
+    body = client.get(url(published)).content.decode()
+    radios = [t for t in tags(body, "input") if t.get("name") == "certainty"]
+    assert len(radios) == 4
+    assert not [r for r in radios if "checked" in r]
+
+
+@pytest.mark.django_db
+def test_not_sure_is_stored_as_no_answer(client, published):
+    assert post(client, published, certainty="unsure").status_code == 200
+    assert Tip.objects.get().certainty == ""
+
+
+@pytest.mark.django_db
+def test_a_form_sent_back_keeps_the_certainty_chosen(client, published):
+    body = post(client, published, body="short", certainty="guess").content.decode()
+    checked = [
+        t["value"] for t in tags(body, "input") if t.get("name") == "certainty" and "checked" in t
+    ]
+    assert checked == ["guess"]
