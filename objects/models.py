@@ -201,21 +201,6 @@ class TraceObject(models.Model):
             raise ValidationError({"alt_text": _("A published object needs alt text.")})
 
 
-# Placeholder colours: the dominant colour rounded to 4 levels per channel, one CSS class each
-# (static/css/site.css), because the Content-Security-Policy forbids inline style attributes.
-PLACEHOLDER_LEVELS = 4
-
-
-def placeholder_class(color: str) -> str:
-    """ "#7a8b9c" -> "ph-122": the nearest of the 64 placeholder classes."""
-    try:
-        channels = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
-    except (TypeError, ValueError):
-        channels = [208, 212, 218]
-    step = 255 / (PLACEHOLDER_LEVELS - 1)
-    return "ph-" + "".join(str(round(c / step)) for c in channels)
-
-
 class ObjectImage(models.Model):
     """One image of an object: a private original and public derivatives made from it.
 
@@ -310,10 +295,6 @@ class ObjectImage(models.Model):
     @property
     def srcset_jpeg(self) -> str:
         return self.srcset("jpeg")
-
-    @property
-    def placeholder_class(self) -> str:
-        return placeholder_class(self.dominant_color)
 
     @property
     def thumb(self):
