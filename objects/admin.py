@@ -5,17 +5,73 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from objects import imaging, services
-from objects.models import Category, ObjectImage, TraceObject, TraceObjectTranslation
+from objects.i18n import missing_category_languages, missing_languages
+from objects.models import (
+    Category,
+    CategoryTranslation,
+    ObjectImage,
+    TraceObject,
+    TraceObjectTranslation,
+)
+
+
+def _languages_text(codes: list[str]) -> str:
+    return ", ".join(codes) if codes else _("none: every language is done")
+
+
+class PartOfTheParent:
+    """An inline whose rows are part of the row it sits in (an object's or a category's texts in
+    another language): whoever may change the parent may change them, and the staff roles need
+    no permission of their own for them (backoffice/roles.py)."""
+
+    def _parent_may(self, request, action: str) -> bool:
+        opts = self.parent_model._meta
+        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_may(request, "view") or self._parent_may(request, "change")
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_may(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_may(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_may(request, "change")
+
+
+class CategoryTranslationInline(PartOfTheParent, admin.TabularInline):
+    """The category's name in another language; without one the English name is shown."""
+
+    model = CategoryTranslation
+    extra = 0
+    fields = ["language", "name"]
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "order"]
+    list_display = ["name", "slug", "order", "languages_missing"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [CategoryTranslationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("translations")
+
+    @admin.display(description=_("languages missing"))
+    def languages_missing(self, category):
+        return _languages_text(missing_category_languages(category))
 
     def save_model(self, request, obj, form, change):
         services.category_save(category=obj)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for translation in formset.deleted_objects:
+            services.category_translation_delete(translation=translation)
+        for translation in instances:
+            services.category_translation_save(translation=translation)
 
 
 class ObjectImageForm(forms.ModelForm):
@@ -87,28 +143,44 @@ class ObjectImageInline(admin.TabularInline):
         )
 
 
-class TraceObjectTranslationInline(admin.StackedInline):
+class TraceObjectTranslationInline(PartOfTheParent, admin.StackedInline):
     """The object's texts in another language; a blank field shows the English text instead."""
 
     model = TraceObjectTranslation
     extra = 0
-    fields = ["language", "title", "question", "description", "alt_text"]
+    fields = ["language", "title", "question", "description", "alt_text", "identification_note"]
 
 
 @admin.register(TraceObject)
 class TraceObjectAdmin(admin.ModelAdmin):
-    list_display = ["reference", "title", "category", "status", "published_at", "updated_at"]
+    list_display = [
+        "reference",
+        "title",
+        "category",
+        "status",
+        "languages_missing",
+        "published_at",
+        "updated_at",
+    ]
     list_filter = ["status", "category"]
     search_fields = ["title", "question", "case_reference"]
     date_hierarchy = "published_at"
     list_select_related = ["category"]
     inlines = [ObjectImageInline, TraceObjectTranslationInline]
-    readonly_fields = ["reference", "published_at", "identified_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "reference",
+        "languages_missing",
+        "published_at",
+        "identified_at",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (
             None,
             {"fields": ["reference", "category", "title", "question", "description", "alt_text"]},
         ),
+        (_("Translations"), {"fields": ["languages_missing"]}),
         (
             _("Publication"),
             {
@@ -127,6 +199,17 @@ class TraceObjectAdmin(admin.ModelAdmin):
     @admin.display(description=_("reference"), ordering="number")
     def reference(self, obj):
         return obj.reference
+
+    def get_queryset(self, request):
+        # The "languages missing" column reads every object's translations: one query a page.
+        return super().get_queryset(request).prefetch_related("translations")
+
+    @admin.display(description=_("languages missing"))
+    def languages_missing(self, obj):
+        """Languages in which a public text of the object is still shown in English."""
+        if obj.pk is None:
+            return "—"
+        return _languages_text(missing_languages(obj))
 
     def get_search_results(self, request, queryset, search_term):
         # Editors paste the public reference ("TAO-0042"); match it by number.

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -32,6 +33,34 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def _other_languages():
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+class CategoryTranslation(models.Model):
+    """A category's name in one language other than English (objects.i18n.localise_categories)."""
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="translations", verbose_name=_("category")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=_other_languages())
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("category translation")
+        verbose_name_plural = _("category translations")
+        constraints = [
+            # localise_categories() reads at most one name per category and language.
+            models.UniqueConstraint(
+                fields=["category", "language"], name="categorytranslation_one_per_language"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category} ({self.language})"
 
 
 class TraceObjectQuerySet(models.QuerySet):
@@ -334,15 +363,16 @@ class TraceObjectTranslation(models.Model):
         related_name="translations",
         verbose_name=_("object"),
     )
-    language = models.CharField(
-        _("language"),
-        max_length=8,
-        choices=[(code, name) for code, name in settings.LANGUAGES if code != "en"],
-    )
+    language = models.CharField(_("language"), max_length=8, choices=_other_languages())
     title = models.CharField(_("title"), max_length=120, blank=True)
     question = models.CharField(_("question"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     alt_text = models.CharField(_("alt text"), max_length=300, blank=True)
+    identification_note = models.TextField(
+        _("public identification note"),
+        blank=True,
+        help_text=_("Only for an identified object: the note shown on its page."),
+    )
 
     class Meta:
         ordering = ["language"]
@@ -357,3 +387,34 @@ class TraceObjectTranslation(models.Model):
 
     def __str__(self):
         return f"{self.trace_object.reference} ({self.language})"
+
+
+class ObjectSearchText(models.Model):
+    """An object's public texts in one language, lower-cased, for the gallery search.
+
+    Written only by objects.search.rebuild (called by every service that changes an object, a
+    translation or a category), read only through published() objects. One row for English and
+    one per language that has a translated text; `vector` is PostgreSQL's full-text form of
+    `text` under that language's configuration (empty on SQLite, where search is a plain
+    substring match on `text`).
+    """
+
+    trace_object = models.ForeignKey(
+        TraceObject, on_delete=models.CASCADE, related_name="search_texts", editable=False
+    )
+    language = models.CharField(max_length=8, editable=False)
+    text = models.TextField(editable=False)
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [
+            # One row per object and language; rebuild() replaces them together.
+            models.UniqueConstraint(
+                fields=["trace_object", "language"], name="objectsearch_one_per_language"
+            ),
+        ]
+        # The search's own indexes (GIN on vector, trigram GIN on text) are PostgreSQL only:
+        # objects/migrations/0005_search_indexes.py.
+
+    def __str__(self):
+        return f"{self.trace_object_id} ({self.language})"

@@ -8,9 +8,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from objects import imaging
+from objects import imaging, search
 from objects.models import (
     Category,
+    CategoryTranslation,
     ObjectImage,
     TraceObject,
     TraceObjectTranslation,
@@ -40,7 +41,9 @@ def object_save(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> Tr
     if obj.status == TraceObject.Status.IDENTIFIED and obj.identified_at is None:
         obj.identified_at = now
     if obj.pk is not None:
-        obj.save()
+        with transaction.atomic():
+            obj.save()
+            search.rebuild([obj.pk])
         page_cache.bump()
         return obj
     for attempt in range(5):
@@ -48,6 +51,7 @@ def object_save(*, obj: TraceObject, user: AbstractBaseUser | None = None) -> Tr
         try:
             with transaction.atomic():
                 obj.save()
+                search.rebuild([obj.pk])
             page_cache.bump()
             return obj
         except IntegrityError:
@@ -320,23 +324,85 @@ def object_import(
     return obj
 
 
+@transaction.atomic
 def object_translation_save(*, translation: TraceObjectTranslation) -> TraceObjectTranslation:
-    """Save an object's texts in one language; the public pages show them at once."""
+    """Save an object's texts in one language; the public pages and search show them at once."""
     translation.save()
+    search.rebuild([translation.trace_object_id])
     page_cache.bump(page_cache.PAGES)
     return translation
 
 
+@transaction.atomic
 def object_translation_delete(*, translation: TraceObjectTranslation) -> None:
     translation.delete()
+    search.rebuild([translation.trace_object_id])
     page_cache.bump(page_cache.PAGES)
 
 
+@transaction.atomic
+def object_translations_add(*, translations: list[TraceObjectTranslation]) -> int:
+    """Add many translations at once (an import, the demo data), skipping any language an object
+    already has; returns how many were added. One search rebuild and one cache bump in all."""
+    have = set(
+        TraceObjectTranslation.objects.filter(
+            trace_object__in={t.trace_object_id for t in translations}
+        ).values_list("trace_object_id", "language")
+    )
+    new = [t for t in translations if (t.trace_object_id, t.language) not in have]
+    for translation in new:
+        translation.full_clean(validate_unique=False)
+    TraceObjectTranslation.objects.bulk_create(new)
+    if new:
+        search.rebuild({t.trace_object_id for t in new})
+        page_cache.bump(page_cache.PAGES)
+    return len(new)
+
+
+def _category_objects(category_id: int) -> list[int]:
+    return list(TraceObject.objects.filter(category_id=category_id).values_list("pk", flat=True))
+
+
+@transaction.atomic
 def category_save(*, category: Category) -> Category:
-    """Save a category; its name is on every gallery page, so the cached pages go stale."""
+    """Save a category; its name is on every gallery page and in its objects' search texts."""
     category.save()
+    search.rebuild(_category_objects(category.pk))
     page_cache.bump(page_cache.PAGES)
     return category
+
+
+@transaction.atomic
+def category_translation_save(*, translation: CategoryTranslation) -> CategoryTranslation:
+    """Save a category's name in one language: the gallery and search show it at once."""
+    translation.save()
+    search.rebuild(_category_objects(translation.category_id))
+    page_cache.bump(page_cache.PAGES)
+    return translation
+
+
+@transaction.atomic
+def category_translation_delete(*, translation: CategoryTranslation) -> None:
+    translation.delete()
+    search.rebuild(_category_objects(translation.category_id))
+    page_cache.bump(page_cache.PAGES)
+
+
+@transaction.atomic
+def category_translations_add(*, translations: list[CategoryTranslation]) -> int:
+    """Add many category names at once, skipping languages a category already has."""
+    have = set(
+        CategoryTranslation.objects.filter(
+            category__in={t.category_id for t in translations}
+        ).values_list("category_id", "language")
+    )
+    new = [t for t in translations if (t.category_id, t.language) not in have]
+    CategoryTranslation.objects.bulk_create(new)
+    if new:
+        ids = TraceObject.objects.filter(category__in={t.category_id for t in new})
+        search.rebuild(ids.values_list("pk", flat=True))
+        page_cache.bump(page_cache.PAGES)
+    return len(new)
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,18 +11,17 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from objects.forms import GalleryFilterForm
-from objects.i18n import localise
-from objects.models import Category, TraceObject, TraceObjectTranslation
+from objects.i18n import localise, localise_categories
+from objects.models import Category, TraceObject
+from objects.search import matching_object_ids
 from objects.selectors import ObjectWithdrawn, newest_object_ids, published_or_gone
 from traceobject.page_cache import cached_page, public_page
 
 
 def _search(query: str) -> Q:
-    """Title or question, in English or in the page's language."""
-    translated = TraceObjectTranslation.objects.filter(
-        trace_object=OuterRef("pk"), language=get_language()
-    ).filter(Q(title__icontains=query) | Q(question__icontains=query))
-    return Q(title__icontains=query) | Q(question__icontains=query) | Exists(translated)
+    """Objects whose texts in the page's language or in English match (objects.search)."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return Q(pk__in=matching_object_ids(query, language))
 
 
 def _localised_page(objects, number, *, badges: bool = True):
@@ -56,11 +55,14 @@ def gallery(request):
             status = 400
     page = _localised_page(objects, request.GET.get("page"))
     query = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
+    categories = localise_categories(Category.objects.all())
+    # The chosen category as listed, with its name in the page's language.
+    category = next((c for c in categories if category and c.pk == category.pk), None)
     context = {
         "form": form,
         "page": page,
         "category": category,
-        "categories": Category.objects.all(),
+        "categories": categories,
         "query": query,
         # Keeps the filter when paging.
         "query_string": urlencode(

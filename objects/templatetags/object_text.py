@@ -16,8 +16,8 @@ _ENGLISH = mark_safe(f' lang="{settings.LANGUAGE_CODE}" dir="ltr"')  # noqa: S30
 
 @register.filter
 def fallback_lang(obj, field: str):
-    """` lang="en" dir="ltr"` when `field` of a localised object fell back to English, else
-    nothing."""
+    """` lang="en" dir="ltr"` when `field` of a localised object or category fell back to
+    English, else nothing."""
     return _ENGLISH if field in getattr(obj, "fallback_fields", ()) else ""
 
 
@@ -31,9 +31,23 @@ def alt_lang(image, obj):
     return ""
 
 
+# Open Graph wants language_TERRITORY; these are the territories sharing sites know each
+# language by (Facebook lists Arabic as ar_AR).
+OG_LOCALES = {
+    "en": "en_GB",
+    "de": "de_DE",
+    "fr": "fr_FR",
+    "es": "es_ES",
+    "it": "it_IT",
+    "nl": "nl_NL",
+    "pl": "pl_PL",
+    "pt": "pt_PT",
+    "ar": "ar_AR",
+}
+
+
 @register.simple_tag
-def editor_text_lang():
-    """` lang="en" dir="ltr"` on a page in another language, for texts editors write in English
-    only; nothing on English pages."""
-    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    return "" if language == settings.LANGUAGE_CODE else _ENGLISH
+def og_locale(code: str = "") -> str:
+    """The page's language (or `code`) as an Open Graph locale: "de" -> "de_DE"."""
+    code = (code or get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return OG_LOCALES.get(code, code)

@@ -96,3 +96,22 @@ def test_every_text_marked_with_a_language_also_carries_its_direction(client, tw
             assert attrs.get("dir") == expected, (response.request["PATH_INFO"], tag, attrs)
             marked.append(attrs["lang"])
     assert marked.count("en") > 10  # the fallbacks were there to be checked
+
+
+def test_a_translated_category_name_is_shown_unmarked_everywhere(client, two_objects):
+    from objects import services
+    from objects.models import CategoryTranslation
+
+    translated, _ = two_objects
+    category = translated.category
+    services.category_translation_save(
+        translation=CategoryTranslation(category=category, language="de", name="Taschen")
+    )
+    gallery = client.get(_german("objects:gallery")).content.decode()
+    assert f'<a href="?category={category.slug}">Taschen</a>' in gallery
+    assert "<span>Taschen</span>" in gallery  # on the card
+    filtered = client.get(_german("objects:gallery"), {"category": category.slug}).content.decode()
+    assert "<title>Taschen ·" in filtered
+    page = client.get(_german("objects:detail", translated.number)).content.decode()
+    assert f'?category={category.slug}">Taschen</a>' in page
+    assert category.name not in gallery.split("<main", 1)[1].split("</ul>", 2)[0]
