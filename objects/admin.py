@@ -10,6 +10,8 @@ from objects.models import (
     Category,
     CategoryTranslation,
     ObjectImage,
+    SitePage,
+    SitePageTranslation,
     TraceObject,
     TraceObjectTranslation,
 )
@@ -25,8 +27,10 @@ class PartOfTheParent:
     no permission of their own for them (backoffice/roles.py)."""
 
     def _parent_may(self, request, action: str) -> bool:
-        opts = self.parent_model._meta
-        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+        parent_admin = self.admin_site.get_model_admin(self.parent_model)
+        if action == "view":
+            return parent_admin.has_view_permission(request)
+        return parent_admin.has_change_permission(request)
 
     def has_view_permission(self, request, obj=None):
         return self._parent_may(request, "view") or self._parent_may(request, "change")
@@ -259,3 +263,50 @@ class TraceObjectAdmin(admin.ModelAdmin):
                 primary=image_form.cleaned_data["is_primary"],
             )
             formset.changed_objects.append((image_form.instance, image_form.changed_data))
+
+
+class SitePageTranslationInline(PartOfTheParent, admin.StackedInline):
+    model = SitePageTranslation
+    extra = 0
+    fields = ["language", "title", "body"]
+
+
+# The site's own public texts are looked after by whoever looks after the objects.
+EDITOR_PERMISSION = "objects.change_traceobject"
+
+
+@admin.register(SitePage)
+class SitePageAdmin(admin.ModelAdmin):
+    """The legal notice and the accessibility statement, in every language."""
+
+    list_display = ["kind", "title", "updated_at"]
+    fields = ["kind", "title", "body"]
+    inlines = [SitePageTranslationInline]
+
+    def _editor(self, request) -> bool:
+        return request.user.has_perm(EDITOR_PERMISSION)
+
+    def has_module_permission(self, request):
+        return self._editor(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._editor(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return self._editor(request) or super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editor(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editor(request) or super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        services.site_page_save(page=obj)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for translation in formset.deleted_objects:
+            services.site_page_translation_delete(translation=translation)
+        for translation in instances:
+            services.site_page_translation_save(translation=translation)

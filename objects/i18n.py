@@ -5,7 +5,14 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.utils.translation import get_language
 
-from objects.models import Category, CategoryTranslation, TraceObject, TraceObjectTranslation
+from objects.models import (
+    Category,
+    CategoryTranslation,
+    SitePage,
+    SitePageTranslation,
+    TraceObject,
+    TraceObjectTranslation,
+)
 
 TRANSLATED_FIELDS = ("title", "question", "description", "alt_text", "identification_note")
 
@@ -97,3 +104,19 @@ def missing_category_languages(category: Category) -> list[str]:
         for code, _name in settings.LANGUAGES
         if code != settings.LANGUAGE_CODE and code not in named
     ]
+
+
+def localise_page(page: SitePage, language: str | None = None) -> SitePage:
+    """A site page's title and text in the page's language (one query), English where blank."""
+    language = _language(language)
+    page.fallback_fields = set()
+    if language == settings.LANGUAGE_CODE:
+        return page
+    page.fallback_fields = {"title", "body"}
+    translation = SitePageTranslation.objects.filter(page=page, language=language).first()
+    for field in ("title", "body"):
+        value = getattr(translation, field, "").strip() if translation else ""
+        if value:
+            setattr(page, field, value)
+            page.fallback_fields.discard(field)
+    return page

@@ -418,3 +418,55 @@ class ObjectSearchText(models.Model):
 
     def __str__(self):
         return f"{self.trace_object_id} ({self.language})"
+
+
+class SitePage(models.Model):
+    """A page about the site itself that staff write: the legal notice, the accessibility
+    statement. Its texts in other languages are SitePageTranslation rows."""
+
+    class Kind(models.TextChoices):
+        LEGAL = "legal", _("Legal notice")
+        ACCESSIBILITY = "accessibility", _("Accessibility statement")
+
+    kind = models.CharField(_("page"), max_length=20, choices=Kind.choices, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("text"), help_text=_("Plain text. A blank line starts a new paragraph.")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("site page")
+        verbose_name_plural = _("site pages")
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def get_absolute_url(self):
+        return reverse(f"objects:{self.kind}")
+
+
+class SitePageTranslation(models.Model):
+    """A site page's title and text in one language other than English."""
+
+    page = models.ForeignKey(
+        SitePage, on_delete=models.CASCADE, related_name="translations", verbose_name=_("page")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=_other_languages())
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("site page translation")
+        verbose_name_plural = _("site page translations")
+        constraints = [
+            # The page view reads at most one translation per page and language.
+            models.UniqueConstraint(
+                fields=["page", "language"], name="sitepagetranslation_one_per_language"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.page} ({self.language})"

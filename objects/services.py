@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -13,6 +14,8 @@ from objects.models import (
     Category,
     CategoryTranslation,
     ObjectImage,
+    SitePage,
+    SitePageTranslation,
     TraceObject,
     TraceObjectTranslation,
 )
@@ -423,3 +426,42 @@ def object_identify(*, obj: TraceObject, user: AbstractBaseUser, note: str) -> T
         new=TraceObject.Status.IDENTIFIED,
     )
     return obj
+
+
+def site_page_save(*, page: SitePage) -> SitePage:
+    """Save the legal notice or the accessibility statement; the public page shows it at once."""
+    page.save()
+    page_cache.bump(page_cache.PAGES)
+    return page
+
+
+def site_page_translation_save(*, translation: SitePageTranslation) -> SitePageTranslation:
+    translation.save()
+    page_cache.bump(page_cache.PAGES)
+    return translation
+
+
+def site_page_translation_delete(*, translation: SitePageTranslation) -> None:
+    translation.delete()
+    page_cache.bump(page_cache.PAGES)
+
+
+@transaction.atomic
+def site_pages_add(*, pages: dict[str, dict[str, dict[str, str]]]) -> int:
+    """Create the site pages that do not exist yet, with their translations (the demo data):
+    {kind: {language: {"title": ..., "body": ...}}}, English under settings.LANGUAGE_CODE."""
+    made = 0
+    for kind, texts in pages.items():
+        if SitePage.objects.filter(kind=kind).exists():
+            continue
+        english = texts[settings.LANGUAGE_CODE]
+        page = SitePage.objects.create(kind=kind, title=english["title"], body=english["body"])
+        SitePageTranslation.objects.bulk_create(
+            SitePageTranslation(page=page, language=language, **fields)
+            for language, fields in texts.items()
+            if language != settings.LANGUAGE_CODE
+        )
+        made += 1
+    if made:
+        page_cache.bump(page_cache.PAGES)
+    return made

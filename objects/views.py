@@ -11,8 +11,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from objects.forms import GalleryFilterForm
-from objects.i18n import localise, localise_categories
-from objects.models import Category, TraceObject
+from objects.i18n import localise, localise_categories, localise_page
+from objects.models import Category, SitePage, TraceObject
 from objects.search import matching_object_ids
 from objects.selectors import ObjectWithdrawn, newest_object_ids, published_or_gone
 from traceobject.page_cache import cached_page, public_page
@@ -123,6 +123,28 @@ def about(request):
 @public_page
 def privacy(request):
     return render(request, "pages/privacy.html")
+
+
+def _site_page(request, kind: str):
+    """The legal notice or the accessibility statement, as staff wrote it (Site pages); until
+    they have, a short page that says so and how to reach the operator."""
+    page = SitePage.objects.filter(kind=kind).first()
+    if page is not None:
+        localise_page(page)
+    heading = SitePage.Kind(kind).label
+    return render(request, "pages/site_page.html", {"page": page, "heading": heading})
+
+
+@public_page
+@cached_page
+def legal(request):
+    return _site_page(request, SitePage.Kind.LEGAL)
+
+
+@public_page
+@cached_page
+def accessibility(request):
+    return _site_page(request, SitePage.Kind.ACCESSIBILITY)
 
 
 @require_safe

@@ -1,7 +1,7 @@
 """Production checks, run by `manage.py check --deploy` and by gunicorn before it serves."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -32,3 +32,26 @@ def production_settings(app_configs, **kwargs):
     if settings.DEBUG:
         errors.append(Error("DEBUG must be off in production.", id="traceobject.E003"))
     return errors
+
+
+@register(Tags.security, deploy=True)
+def operator_settings(app_configs, **kwargs):
+    """A public site that does not say who runs it reads as a demo, or as a fake."""
+    warnings = []
+    if not settings.OPERATOR_NAME.strip():
+        warnings.append(
+            Warning(
+                "OPERATOR_NAME is not set: no page says who runs this site.",
+                hint="Set OPERATOR_NAME, OPERATOR_CONTACT_EMAIL and OPERATOR_LOGO, and write "
+                "the legal notice and accessibility statement in the back-office (Site pages).",
+                id="traceobject.W001",
+            )
+        )
+    if not settings.OPERATOR_CONTACT_EMAIL.strip():
+        warnings.append(
+            Warning(
+                "OPERATOR_CONTACT_EMAIL is not set: the footer gives no way to reach the operator.",
+                id="traceobject.W002",
+            )
+        )
+    return warnings

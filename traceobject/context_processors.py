@@ -23,6 +23,18 @@ def _translated_paths(
     return tuple(translate_url(full_path, code) for code, _name in settings.LANGUAGES)
 
 
+def operator(request):
+    """Who runs the site (settings OPERATOR_*), for the header and footer of every page."""
+    return {
+        "operator": {
+            "name": settings.OPERATOR_NAME,
+            "url": settings.OPERATOR_URL,
+            "contact_email": settings.OPERATOR_CONTACT_EMAIL,
+            "logo": settings.OPERATOR_LOGO,
+        }
+    }
+
+
 def languages(request):
     """The current page in every language: the switcher's plain links and the hreflang alternates.
 

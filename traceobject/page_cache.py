@@ -139,10 +139,23 @@ def _page_etag(request, language: str) -> str | None:
     if stamp is None:
         return None
     pages, latest = stamp
-    # Host and scheme too: the page holds absolute URLs (hreflang, Open Graph, share links).
-    raw = f"{pages}|{latest}|{language}|{request.scheme}://{request.get_host()}"
+    # Host and scheme too: the page holds absolute URLs (hreflang, Open Graph, share links);
+    # and who runs the site, which a restart with new settings changes on every page.
+    raw = f"{pages}|{latest}|{language}|{request.scheme}://{request.get_host()}|{_site()}"
     raw += request.get_full_path()
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _site() -> str:
+    """The settings every public page shows (the operator's name, address and logo)."""
+    return "|".join(
+        (
+            settings.OPERATOR_NAME,
+            settings.OPERATOR_URL,
+            settings.OPERATOR_CONTACT_EMAIL,
+            settings.OPERATOR_LOGO,
+        )
+    )
 
 
 def _etag(request, *args, **kwargs):

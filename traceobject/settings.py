@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "traceobject.context_processors.languages",
+                "traceobject.context_processors.operator",
             ],
         },
     },
@@ -421,6 +422,32 @@ MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 24 * 1024 * 1024, minimum=1024)
 # django-ratelimit: if the cache is unreachable, let tips through rather than lose them.
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_HASH_ALGORITHM = "hashlib.sha256"
+
+# --- Who runs the site ---------------------------------------------------------------------------
+# Shown in the header and footer of every public page. The legal notice and the accessibility
+# statement are pages staff write in the back-office (Site pages), in every language. A
+# development or demo site gets clearly fictional values; in production `check --deploy` warns
+# while the name or the contact address is unset (traceobject.checks).
+_DEMO_SITE = DEBUG or DEMO_APP
+OPERATOR_NAME = env_str("OPERATOR_NAME", "Demo Police Service (fictional)" if _DEMO_SITE else "")
+OPERATOR_URL = env_str("OPERATOR_URL", "https://police.example/" if _DEMO_SITE else "")
+if OPERATOR_URL and not OPERATOR_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("OPERATOR_URL must start with https:// (or http://)")
+OPERATOR_CONTACT_EMAIL = env_str(
+    "OPERATOR_CONTACT_EMAIL", "contact@police.example" if _DEMO_SITE else ""
+)
+if OPERATOR_CONTACT_EMAIL and not re.fullmatch(
+    r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", OPERATOR_CONTACT_EMAIL
+):
+    raise ImproperlyConfigured(
+        f"OPERATOR_CONTACT_EMAIL is not an e-mail address: {OPERATOR_CONTACT_EMAIL!r}"
+    )
+# A file among the static files (the Content-Security-Policy allows images from this site only).
+OPERATOR_LOGO = env_str("OPERATOR_LOGO", "img/demo-operator.svg" if _DEMO_SITE else "")
+if OPERATOR_LOGO and ("://" in OPERATOR_LOGO or OPERATOR_LOGO.startswith("/")):
+    raise ImproperlyConfigured(
+        "OPERATOR_LOGO is a path among the static files (e.g. img/logo.svg), not a URL"
+    )
 
 GALLERY_PAGE_SIZE = env_int("GALLERY_PAGE_SIZE", 24, minimum=1)
 # The NEW_BADGE_COUNT most recently published objects get a "new" badge in the gallery, if they

@@ -16,16 +16,24 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 class _Meta(HTMLParser):
+    """The page's meta tags, and the links in its list of share links."""
+
     def __init__(self):
         super().__init__()
-        self.meta, self.share = {}, []
+        self.meta, self.share, self.in_share = {}, [], False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "meta" and (attrs.get("property") or attrs.get("name")):
             self.meta[attrs.get("property") or attrs.get("name")] = attrs.get("content")
-        if tag == "a" and attrs.get("href", "").startswith(("https://", "mailto:")):
+        if tag == "ul":
+            self.in_share = attrs.get("class") == "share-links"
+        if tag == "a" and self.in_share:
             self.share.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "ul":
+            self.in_share = False
 
 
 def _parse(response):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from demo.art import DEMO_CATEGORIES, DEMO_OBJECTS, draw
 from demo.guard import refuse_in_production
-from demo.texts import demo_translations
+from demo.texts import demo_pages, demo_translations
 from objects import imaging, services
 from objects.models import Category, CategoryTranslation, TraceObject, TraceObjectTranslation
 from tips import services as tip_services
@@ -103,10 +103,11 @@ class Command(BaseCommand):
             created += 1
         total = TraceObject.objects.filter(case_reference__startswith=DEMO_MARKER).count()
         translated = self._translations(categories)
+        pages = services.site_pages_add(pages=demo_pages())
         tips = self._demo_tips()
         self.stdout.write(
             f"Demo data: {created} objects created, {total} demo objects in all; "
-            f"{translated} translations added; {tips} demo tips created."
+            f"{translated} translations and {pages} site pages added; {tips} demo tips created."
         )
 
     def _translations(self, categories) -> int:
