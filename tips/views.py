@@ -23,6 +23,7 @@ from objects.selectors import ObjectWithdrawn, published_or_gone
 from tips import receipts, services, spam
 from tips.forms import AnswerForm, FollowUpForm, TipForm
 from tips.limits import over_limit
+from tips.replay import receipt_keep, receipt_recall
 from tips.stats import public_results
 from traceobject.page_cache import public_page
 
@@ -66,8 +67,9 @@ def _closed(request, obj, typed=""):
     return render(request, "tips/closed.html", {"obj": obj, "typed": typed}, status=410)
 
 
-def _receipt(request, code, obj):
-    response = render(request, "tips/receipt.html", {"obj": obj, "code": code})
+def _receipt(request, code, obj, *, again=False):
+    context = {"obj": obj, "code": code, "again": again}
+    response = render(request, "tips/receipt.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -121,6 +123,11 @@ def tip_form(request, number: int):
             submission_hash=check.nonce_hash,
         )
     except services.AlreadyReceived:
+        # The same form again (a reload of the receipt page, a second click): the same code,
+        # for as long as it is kept (tips.replay), and never a second tip.
+        code = receipt_recall(nonce=check.nonce)
+        if code is not None:
+            return _receipt(request, code, obj, again=True)
         return render(request, "tips/already.html", {"obj": obj})
     except services.TipsClosed:
         return _closed(request, obj, request.POST.get("body", ""))
@@ -129,6 +136,7 @@ def tip_form(request, number: int):
         return _render_form(
             request, number, obj, TipForm(request.POST), status=503, problem="unavailable"
         )
+    receipt_keep(nonce=check.nonce, code=receipt.code)
     return _receipt(request, receipt.code, obj)
 
 

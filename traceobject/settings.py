@@ -412,6 +412,10 @@ TIP_RATE_PER_CLIENT = env_str("TIP_RATE_PER_CLIENT", "10/h")
 TIP_RATE_GLOBAL = env_str("TIP_RATE_GLOBAL", "5000/h")
 FOLLOWUP_RATE_PER_CLIENT = env_str("FOLLOWUP_RATE_PER_CLIENT", "30/h")
 FOLLOWUP_RATE_GLOBAL = env_str("FOLLOWUP_RATE_GLOBAL", "20000/h")
+# Seconds a receipt code is shown again when the same form is sent again (a reload of the
+# receipt page), kept only encrypted under a key from the form's one-time token (tips.replay);
+# 0 shows it once only.
+RECEIPT_REPLAY_SECONDS = env_int("RECEIPT_REPLAY_SECONDS", 3600, minimum=0)
 # A form sent faster than this after it was shown is from a bot (it gets a normal-looking reply).
 TIP_MIN_FILL_SECONDS = env_int("TIP_MIN_FILL_SECONDS", 3, minimum=0)
 # A tip form older than this asks the person to send it again (their text is kept).
