@@ -154,6 +154,7 @@ def robots_txt(request):
     for code, _name in settings.LANGUAGES:
         lines.append(f"Disallow: /{code}/objects/*/tip/")
         lines.append(f"Disallow: /{code}/follow-up/")
+        lines.append(f"Disallow: /{code}/report/tip/")
     body = "User-agent: *\n" + "\n".join(lines) + "\n"
     body += f"\nSitemap: {request.build_absolute_uri(reverse('sitemap'))}\n"
     response = HttpResponse(body, content_type="text/plain; charset=utf-8")

@@ -12,6 +12,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from objects import imaging
 from tips import receipts
+from tips.hotlines import country_choices
 from tips.models import Tag, Tip
 from tips.photos import sanitise_photo
 from traceobject.process_cache import memoize
@@ -259,6 +260,34 @@ class TipForm(SafeTextForm):
                     params={"reason": str(exc)},
                 ) from None
         return None  # the upload itself is never kept, only the sanitised JPEG
+
+
+class GeneralTipForm(TipForm):
+    """A tip that is not about a published object ("something else to report"): the same
+    fields, anonymous and triaged like any tip, worded for what it is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        body = self.fields["body"]
+        body.label = _("What do you want to tell investigators?")
+        body.help_text = _(
+            "For example: a child you are worried about, a place, something you saw or heard. "
+            "Please do not include your name unless you want to."
+        )
+        body.error_messages["required"] = _("Please write what you want to tell us.")
+        self.fields["country"].label = _("Country it is about")
+        self.fields["place"].label = _("Place (town, street, building)")
+        self.fields["link"].label = _("A link that shows what you mean")
+
+
+class ReportCountryForm(forms.Form):
+    """The visitor's country on the "something else to report" page: chosen, never guessed."""
+
+    country = forms.ChoiceField(label=_("Your country"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Choose a country")), *country_choices()]
 
 
 NOT_A_CODE = _(
