@@ -76,6 +76,7 @@ check-deploy: $(VENV)/.dev-installed
 	  RECEIPT_KEY=check-deploy-only-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(40))') \
 	  TIP_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  ALLOWED_HOSTS=traceanobject.example \
+	  OPERATOR_NAME="Check Deploy Police" OPERATOR_CONTACT_EMAIL=contact@traceanobject.example \
 	  DATABASE_URL=postgres://tao@db.invalid:5432/tao REDIS_URL=redis://cache.invalid:6379/0 \
 	  $(MANAGE) check --deploy --fail-level WARNING
 

@@ -26,7 +26,16 @@ def free_port() -> int:
 def production_env(**overrides: str) -> dict[str, str]:
     """A clean production-like environment: only PATH/LANG from outside, plus the overrides."""
     env = {k: v for k, v in os.environ.items() if k in {"PATH", "LANG", "LC_ALL"}}
-    env.update({"DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "PYTHONUNBUFFERED": "1",
+            # Production warns while no operator is named (traceobject.W001/W002).
+            "OPERATOR_NAME": "Benchmark Police (fictional)",
+            "OPERATOR_CONTACT_EMAIL": "contact@police.example",
+        }
+    )
     env.update(overrides)
     return env
 

@@ -5,14 +5,67 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from objects import imaging, services
-from objects.models import Category, ObjectImage, TraceObject, TraceObjectTranslation
+from objects.i18n import missing_category_languages, missing_languages
+from objects.models import (
+    Category,
+    CategoryTranslation,
+    ObjectImage,
+    SitePage,
+    SitePageTranslation,
+    TraceObject,
+    TraceObjectTranslation,
+)
+
+
+def _languages_text(codes: list[str]) -> str:
+    return ", ".join(codes) if codes else _("none: every language is done")
+
+
+class PartOfTheParent:
+    """An inline whose rows are part of the row it sits in (an object's or a category's texts in
+    another language): whoever may change the parent may change them, and the staff roles need
+    no permission of their own for them (backoffice/roles.py)."""
+
+    def _parent_may(self, request, action: str) -> bool:
+        parent_admin = self.admin_site.get_model_admin(self.parent_model)
+        if action == "view":
+            return parent_admin.has_view_permission(request)
+        return parent_admin.has_change_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_may(request, "view") or self._parent_may(request, "change")
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_may(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_may(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_may(request, "change")
+
+
+class CategoryTranslationInline(PartOfTheParent, admin.TabularInline):
+    """The category's name in another language; without one the English name is shown."""
+
+    model = CategoryTranslation
+    extra = 0
+    fields = ["language", "name"]
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "order"]
+    list_display = ["name", "slug", "order", "languages_missing"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [CategoryTranslationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("translations")
+
+    @admin.display(description=_("languages missing"))
+    def languages_missing(self, category):
+        return _languages_text(missing_category_languages(category))
 
     def save_model(self, request, obj, form, change):
         services.category_save(category=obj, user=request.user)
@@ -23,6 +76,13 @@ class CategoryAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for category in queryset:
             services.category_delete(category=category, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for translation in formset.deleted_objects:
+            services.category_translation_delete(translation=translation, user=request.user)
+        for translation in instances:
+            services.category_translation_save(translation=translation, user=request.user)
 
 
 class ObjectImageForm(forms.ModelForm):
@@ -103,28 +163,44 @@ class ObjectImageInline(admin.TabularInline):
         )
 
 
-class TraceObjectTranslationInline(admin.StackedInline):
+class TraceObjectTranslationInline(PartOfTheParent, admin.StackedInline):
     """The object's texts in another language; a blank field shows the English text instead."""
 
     model = TraceObjectTranslation
     extra = 0
-    fields = ["language", "title", "question", "description", "alt_text"]
+    fields = ["language", "title", "question", "description", "alt_text", "identification_note"]
 
 
 @admin.register(TraceObject)
 class TraceObjectAdmin(admin.ModelAdmin):
-    list_display = ["reference", "title", "category", "status", "published_at", "updated_at"]
+    list_display = [
+        "reference",
+        "title",
+        "category",
+        "status",
+        "languages_missing",
+        "published_at",
+        "updated_at",
+    ]
     list_filter = ["status", "category"]
     search_fields = ["title", "question", "case_reference"]
     date_hierarchy = "published_at"
     list_select_related = ["category"]
     inlines = [ObjectImageInline, TraceObjectTranslationInline]
-    readonly_fields = ["reference", "published_at", "identified_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "reference",
+        "languages_missing",
+        "published_at",
+        "identified_at",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (
             None,
             {"fields": ["reference", "category", "title", "question", "description", "alt_text"]},
         ),
+        (_("Translations"), {"fields": ["languages_missing"]}),
         (
             _("Publication"),
             {
@@ -143,6 +219,28 @@ class TraceObjectAdmin(admin.ModelAdmin):
     @admin.display(description=_("reference"), ordering="number")
     def reference(self, obj):
         return obj.reference
+
+    def get_queryset(self, request):
+        # The "languages missing" column reads every object's translations: one query a page.
+        # The general reports' row is not an object to edit (its tips are in the tip list).
+        queryset = super().get_queryset(request).exclude(status=TraceObject.Status.GENERAL)
+        return queryset.prefetch_related("translations")
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status":
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in TraceObject.Status.choices
+                if value != TraceObject.Status.GENERAL
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.display(description=_("languages missing"))
+    def languages_missing(self, obj):
+        """Languages in which a public text of the object is still shown in English."""
+        if obj.pk is None:
+            return "—"
+        return _languages_text(missing_languages(obj))
 
     def get_search_results(self, request, queryset, search_term):
         # Editors paste the public reference ("TAO-0042"); match it by number.
@@ -202,3 +300,50 @@ class TraceObjectAdmin(admin.ModelAdmin):
                 user=user,
             )
             formset.changed_objects.append((image_form.instance, image_form.changed_data))
+
+
+class SitePageTranslationInline(PartOfTheParent, admin.StackedInline):
+    model = SitePageTranslation
+    extra = 0
+    fields = ["language", "title", "body"]
+
+
+# The site's own public texts are looked after by whoever looks after the objects.
+EDITOR_PERMISSION = "objects.change_traceobject"
+
+
+@admin.register(SitePage)
+class SitePageAdmin(admin.ModelAdmin):
+    """The legal notice and the accessibility statement, in every language."""
+
+    list_display = ["kind", "title", "updated_at"]
+    fields = ["kind", "title", "body"]
+    inlines = [SitePageTranslationInline]
+
+    def _editor(self, request) -> bool:
+        return request.user.has_perm(EDITOR_PERMISSION)
+
+    def has_module_permission(self, request):
+        return self._editor(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._editor(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return self._editor(request) or super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editor(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editor(request) or super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        services.site_page_save(page=obj, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for translation in formset.deleted_objects:
+            services.site_page_translation_delete(translation=translation, user=request.user)
+        for translation in instances:
+            services.site_page_translation_save(translation=translation, user=request.user)

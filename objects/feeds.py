@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from objects.i18n import localise
+from objects.i18n import localise, localise_categories
 from objects.models import Category, TraceObject
 
 FEED_SIZE = 30
@@ -63,7 +63,7 @@ class LatestObjectsFeed(Feed):
 
 class CategoryFeed(LatestObjectsFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Category, slug=slug)
+        return localise_categories([get_object_or_404(Category, slug=slug)])[0]
 
     def title(self, obj):
         return _("Trace an Object: new objects in %(category)s") % {"category": obj.name}

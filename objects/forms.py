@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from objects import imaging
 from objects.models import Category
@@ -7,7 +8,22 @@ from traceobject.text import clean_text
 
 
 class GalleryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        error_messages={
+            "max_length": ngettext_lazy(
+                "Please search with fewer words: at most %(limit_value)d character.",
+                "Please search with fewer words: at most %(limit_value)d characters.",
+                "limit_value",
+            ),
+            "null_characters_not_allowed": _(
+                "Your search contains an invisible character we cannot search for. "
+                "Please type it again."
+            ),
+        },
+    )
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.all(),

@@ -1,6 +1,5 @@
-from datetime import timedelta
-
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -34,6 +33,34 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def _other_languages():
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+class CategoryTranslation(models.Model):
+    """A category's name in one language other than English (objects.i18n.localise_categories)."""
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="translations", verbose_name=_("category")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=_other_languages())
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("category translation")
+        verbose_name_plural = _("category translations")
+        constraints = [
+            # localise_categories() reads at most one name per category and language.
+            models.UniqueConstraint(
+                fields=["category", "language"], name="categorytranslation_one_per_language"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category} ({self.language})"
 
 
 class TraceObjectQuerySet(models.QuerySet):
@@ -85,6 +112,11 @@ class TraceObject(models.Model):
         PUBLISHED = "published", _("Published")
         IDENTIFIED = "identified", _("Identified")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        # The one hidden row that tips from the general form ("something else to report") are
+        # attached to, so they go through the same intake, queue and triage as every tip. Never
+        # public: published() does not include it, and it cannot be published or identified
+        # (objects.services). Made on the first general tip (object_general).
+        GENERAL = "general", _("General reports (not a published object)")
 
     number = models.PositiveIntegerField(
         _("number"),
@@ -93,7 +125,11 @@ class TraceObject(models.Model):
         help_text=_("Gives the public reference, e.g. 42 is TAO-0042. Never reused."),
     )
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="trace_objects", verbose_name=_("category")
+        Category,
+        on_delete=models.PROTECT,
+        related_name="trace_objects",
+        verbose_name=_("category"),
+        null=True,  # only for the general reports' row (object_has_category)
     )
     title = models.CharField(
         _("title"), max_length=120, help_text=_("Short and plain: what the object is.")
@@ -175,6 +211,15 @@ class TraceObject(models.Model):
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="object_public_has_published_at",
             ),
+            # Every object has a category; only the hidden row of general reports has none.
+            models.CheckConstraint(
+                condition=Q(category__isnull=False) | Q(status="general"),
+                name="object_has_category",
+            ),
+            # One row for the general reports: object_general() finds it or makes it.
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="general"), name="object_one_general"
+            ),
         ]
 
     def __str__(self):
@@ -198,10 +243,9 @@ class TraceObject(models.Model):
         return self.status in (self.Status.PUBLISHED, self.Status.IDENTIFIED)
 
     @property
-    def is_new(self) -> bool:
-        if not self.published_at:
-            return False
-        return self.published_at >= timezone.now() - timedelta(days=settings.NEW_BADGE_DAYS)
+    def is_general(self) -> bool:
+        """The hidden row of general reports, not an object anyone can see."""
+        return self.status == self.Status.GENERAL
 
     @property
     def primary_image(self):
@@ -213,21 +257,6 @@ class TraceObject(models.Model):
     def clean(self):
         if self.status != self.Status.DRAFT and not self.alt_text.strip():
             raise ValidationError({"alt_text": _("A published object needs alt text.")})
-
-
-# Placeholder colours: the dominant colour rounded to 4 levels per channel, one CSS class each
-# (static/css/site.css), because the Content-Security-Policy forbids inline style attributes.
-PLACEHOLDER_LEVELS = 4
-
-
-def placeholder_class(color: str) -> str:
-    """ "#7a8b9c" -> "ph-122": the nearest of the 64 placeholder classes."""
-    try:
-        channels = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
-    except (TypeError, ValueError):
-        channels = [208, 212, 218]
-    step = 255 / (PLACEHOLDER_LEVELS - 1)
-    return "ph-" + "".join(str(round(c / step)) for c in channels)
 
 
 # Private copies of the derivatives (what staff preview) live under this prefix in private
@@ -349,10 +378,6 @@ class ObjectImage(models.Model):
         return self.srcset("jpeg")
 
     @property
-    def placeholder_class(self) -> str:
-        return placeholder_class(self.dominant_color)
-
-    @property
     def thumb(self):
         return self._public("thumb")
 
@@ -402,15 +427,16 @@ class TraceObjectTranslation(models.Model):
         related_name="translations",
         verbose_name=_("object"),
     )
-    language = models.CharField(
-        _("language"),
-        max_length=8,
-        choices=[(code, name) for code, name in settings.LANGUAGES if code != "en"],
-    )
+    language = models.CharField(_("language"), max_length=8, choices=_other_languages())
     title = models.CharField(_("title"), max_length=120, blank=True)
     question = models.CharField(_("question"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     alt_text = models.CharField(_("alt text"), max_length=300, blank=True)
+    identification_note = models.TextField(
+        _("public identification note"),
+        blank=True,
+        help_text=_("Only for an identified object: the note shown on its page."),
+    )
 
     class Meta:
         ordering = ["language"]
@@ -425,3 +451,86 @@ class TraceObjectTranslation(models.Model):
 
     def __str__(self):
         return f"{self.trace_object.reference} ({self.language})"
+
+
+class ObjectSearchText(models.Model):
+    """An object's public texts in one language, lower-cased, for the gallery search.
+
+    Written only by objects.search.rebuild (called by every service that changes an object, a
+    translation or a category), read only through published() objects. One row for English and
+    one per language that has a translated text; `vector` is PostgreSQL's full-text form of
+    `text` under that language's configuration (empty on SQLite, where search is a plain
+    substring match on `text`).
+    """
+
+    trace_object = models.ForeignKey(
+        TraceObject, on_delete=models.CASCADE, related_name="search_texts", editable=False
+    )
+    language = models.CharField(max_length=8, editable=False)
+    text = models.TextField(editable=False)
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [
+            # One row per object and language; rebuild() replaces them together.
+            models.UniqueConstraint(
+                fields=["trace_object", "language"], name="objectsearch_one_per_language"
+            ),
+        ]
+        # The search's own indexes (GIN on vector, trigram GIN on text) are PostgreSQL only:
+        # objects/migrations/0005_search_indexes.py.
+
+    def __str__(self):
+        return f"{self.trace_object_id} ({self.language})"
+
+
+class SitePage(models.Model):
+    """A page about the site itself that staff write: the legal notice, the accessibility
+    statement. Its texts in other languages are SitePageTranslation rows."""
+
+    class Kind(models.TextChoices):
+        LEGAL = "legal", _("Legal notice")
+        ACCESSIBILITY = "accessibility", _("Accessibility statement")
+
+    kind = models.CharField(_("page"), max_length=20, choices=Kind.choices, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("text"), help_text=_("Plain text. A blank line starts a new paragraph.")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("site page")
+        verbose_name_plural = _("site pages")
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def get_absolute_url(self):
+        return reverse(f"objects:{self.kind}")
+
+
+class SitePageTranslation(models.Model):
+    """A site page's title and text in one language other than English."""
+
+    page = models.ForeignKey(
+        SitePage, on_delete=models.CASCADE, related_name="translations", verbose_name=_("page")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=_other_languages())
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("site page translation")
+        verbose_name_plural = _("site page translations")
+        constraints = [
+            # The page view reads at most one translation per page and language.
+            models.UniqueConstraint(
+                fields=["page", "language"], name="sitepagetranslation_one_per_language"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.page} ({self.language})"

@@ -1,6 +1,10 @@
 """Reads of objects that more than one view needs. Public reads start from published()."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.http import Http404
+from django.utils import timezone
 
 from objects.models import TraceObject
 
@@ -17,3 +21,22 @@ def published_or_gone(number: int) -> TraceObject:
     if TraceObject.objects.filter(number=number, status=TraceObject.Status.WITHDRAWN).exists():
         raise ObjectWithdrawn
     raise Http404("No such object.")
+
+
+def newest_object_ids() -> set[int]:
+    """The few objects that get a "new" badge: the NEW_BADGE_COUNT most recently published that
+    still ask for tips, if published within NEW_BADGE_DAYS. One query, whatever the page.
+
+    A badge on every object of the last two weeks said nothing on a busy site; the newest few
+    is what a returning visitor looks for.
+    """
+    if settings.NEW_BADGE_COUNT == 0:
+        return set()
+    since = timezone.now() - timedelta(days=settings.NEW_BADGE_DAYS)
+    newest = (
+        TraceObject.objects.published()
+        .filter(status=TraceObject.Status.PUBLISHED, published_at__gte=since)
+        .order_by("-published_at", "-number")
+        .values_list("pk", flat=True)[: settings.NEW_BADGE_COUNT]
+    )
+    return set(newest)

@@ -2,17 +2,22 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from objects import imaging
+from objects import imaging, search
 from objects.models import (
     PREVIEW_PREFIX,
     Category,
+    CategoryTranslation,
     ObjectImage,
+    SitePage,
+    SitePageTranslation,
     TraceObject,
     TraceObjectTranslation,
 )
@@ -63,6 +68,20 @@ def _audit_object_save(*, obj: TraceObject, user, before: dict | None) -> None:
         audit_record(action=action, user=user, target=obj, fields=fields)
 
 
+class NotAnObject(PermissionDenied):
+    """The general reports' row cannot become a public object. A PermissionDenied, so that a
+    staff view that tries answers 403 rather than publishing it."""
+
+
+def _keep_general_hidden(obj: TraceObject) -> None:
+    was_general = (
+        obj.pk is not None
+        and TraceObject.objects.filter(pk=obj.pk, status=TraceObject.Status.GENERAL).exists()
+    )
+    if was_general != obj.is_general:
+        raise NotAnObject("The general reports' row is not an object and stays hidden.")
+
+
 def object_save(*, obj: TraceObject, user: User | None = None) -> TraceObject:
     """Save a new or edited object: numbers it, stamps who changed it and when it went public.
 
@@ -71,8 +90,10 @@ def object_save(*, obj: TraceObject, user: User | None = None) -> TraceObject:
 
     Audited: created, published, unpublished (back to draft, or withdrawn) or changed, with
     which fields changed. Two editors saving at once may pick the same number; the unique
-    constraint catches it and the save is retried with the next one.
+    constraint catches it and the save is retried with the next one. The general reports' row
+    can be neither made nor unmade here (object_general).
     """
+    _keep_general_hidden(obj)
     if user is not None and user.is_authenticated:
         if obj.pk is None:
             obj.created_by = user
@@ -87,6 +108,7 @@ def object_save(*, obj: TraceObject, user: User | None = None) -> TraceObject:
             before = _object_values(obj.pk)
             obj.save()
             _sync_public_images(obj)
+            search.rebuild([obj.pk])
             _audit_object_save(obj=obj, user=user, before=before)
         page_cache.bump()
         return obj
@@ -95,6 +117,7 @@ def object_save(*, obj: TraceObject, user: User | None = None) -> TraceObject:
         try:
             with transaction.atomic():
                 obj.save()
+                search.rebuild([obj.pk])
                 _audit_object_save(obj=obj, user=user, before=None)
             page_cache.bump()
             return obj
@@ -519,10 +542,11 @@ def object_import(
 def object_translation_save(
     *, translation: TraceObjectTranslation, user: User | None = None
 ) -> TraceObjectTranslation:
-    """Save an object's texts in one language; the public pages show them at once."""
+    """Save an object's texts in one language; the public pages and search show them at once."""
     action = Action.CREATE if translation.pk is None else Action.CHANGE
     with transaction.atomic():
         translation.save()
+        search.rebuild([translation.trace_object_id])
         audit_record(action=action, user=user, target=translation,
                      object=translation.trace_object_id, language=translation.language)  # fmt: skip
     page_cache.bump(page_cache.PAGES)
@@ -536,6 +560,7 @@ def object_translation_delete(
         audit_record(action=Action.DELETE, user=user, target=translation,
                      object=translation.trace_object_id, language=translation.language)  # fmt: skip
         translation.delete()
+        search.rebuild([translation.trace_object_id])
     page_cache.bump(page_cache.PAGES)
 
 
@@ -556,15 +581,38 @@ def object_delete(*, obj: TraceObject, user: User | None = None) -> None:
     page_cache.bump()
 
 
+def object_translations_add(*, translations: list[TraceObjectTranslation]) -> int:
+    """Add many translations at once (an import, the demo data), skipping any language an object
+    already has; returns how many were added. One search rebuild and one cache bump in all."""
+    have = set(
+        TraceObjectTranslation.objects.filter(
+            trace_object__in={t.trace_object_id for t in translations}
+        ).values_list("trace_object_id", "language")
+    )
+    new = [t for t in translations if (t.trace_object_id, t.language) not in have]
+    for translation in new:
+        translation.full_clean(validate_unique=False)
+    TraceObjectTranslation.objects.bulk_create(new)
+    if new:
+        search.rebuild({t.trace_object_id for t in new})
+        page_cache.bump(page_cache.PAGES)
+    return len(new)
+
+
+def _category_objects(category_id: int) -> list[int]:
+    return list(TraceObject.objects.filter(category_id=category_id).values_list("pk", flat=True))
+
+
 def _category_values(pk: int) -> dict:
     return dict(Category.objects.filter(pk=pk).values("name", "slug", "order").first() or {})
 
 
 def category_save(*, category: Category, user: User | None = None) -> Category:
-    """Save a category; its name is on every gallery page, so the cached pages go stale."""
+    """Save a category; its name is on every gallery page and in its objects' search texts."""
     before = _category_values(category.pk) if category.pk is not None else None
     with transaction.atomic():
         category.save()
+        search.rebuild(_category_objects(category.pk))
         if before is None:
             audit_record(action=Action.CREATE, user=user, target=category)
         elif fields := [k for k, v in _category_values(category.pk).items() if before[k] != v]:
@@ -573,12 +621,83 @@ def category_save(*, category: Category, user: User | None = None) -> Category:
     return category
 
 
-@transaction.atomic
 def category_delete(*, category: Category, user: User | None = None) -> None:
     """Delete a category; raises ProtectedError while objects are in it."""
-    audit_record(action=Action.DELETE, user=user, target=category, name=category.name)
-    category.delete()
+    with transaction.atomic():
+        audit_record(action=Action.DELETE, user=user, target=category, name=category.name)
+        category.delete()
     page_cache.bump(page_cache.PAGES)
+
+
+@transaction.atomic
+def category_translation_save(
+    *, translation: CategoryTranslation, user: User | None = None
+) -> CategoryTranslation:
+    """Save a category's name in one language: the gallery and search show it at once."""
+    action = Action.CREATE if translation.pk is None else Action.CHANGE
+    translation.save()
+    search.rebuild(_category_objects(translation.category_id))
+    audit_record(action=action, user=user, target=translation,
+                 category=translation.category_id, language=translation.language)  # fmt: skip
+    page_cache.bump(page_cache.PAGES)
+    return translation
+
+
+@transaction.atomic
+def category_translation_delete(
+    *, translation: CategoryTranslation, user: User | None = None
+) -> None:
+    audit_record(action=Action.DELETE, user=user, target=translation,
+                 category=translation.category_id, language=translation.language)  # fmt: skip
+    translation.delete()
+    search.rebuild(_category_objects(translation.category_id))
+    page_cache.bump(page_cache.PAGES)
+
+
+@transaction.atomic
+def category_translations_add(*, translations: list[CategoryTranslation]) -> int:
+    """Add many category names at once, skipping languages a category already has."""
+    have = set(
+        CategoryTranslation.objects.filter(
+            category__in={t.category_id for t in translations}
+        ).values_list("category_id", "language")
+    )
+    new = [t for t in translations if (t.category_id, t.language) not in have]
+    CategoryTranslation.objects.bulk_create(new)
+    if new:
+        ids = TraceObject.objects.filter(category__in={t.category_id for t in new})
+        search.rebuild(ids.values_list("pk", flat=True))
+        page_cache.bump(page_cache.PAGES)
+    return len(new)
+
+
+def object_general() -> TraceObject:
+    """The hidden row that general reports (tips not about a published object) belong to.
+
+    Made on the first general tip, with a number like any object's (so the back-office shows
+    "Tips on TAO-0031"), a status published() never shows, and no category. Two first tips at
+    once: the unique constraint lets one row through and the other finds it.
+    """
+    for _attempt in range(5):
+        found = TraceObject.objects.filter(status=TraceObject.Status.GENERAL).first()
+        if found is not None:
+            return found
+        try:
+            with transaction.atomic():
+                obj = TraceObject(
+                    number=_next_number(),
+                    status=TraceObject.Status.GENERAL,
+                    published_at=timezone.now(),
+                    title="General reports: not about a published object",
+                    question="Tips sent from the general form (“Something else to report”).",
+                    alt_text="",
+                    case_reference="general-reports",
+                )
+                obj.save()
+                return obj
+        except IntegrityError:
+            continue  # another first tip made it, or an editor took the number: look again
+    return TraceObject.objects.get(status=TraceObject.Status.GENERAL)
 
 
 @transaction.atomic
@@ -587,9 +706,65 @@ def object_identify(*, obj: TraceObject, user: User, note: str) -> TraceObject:
 
     Saved through object_save, which stamps identified_at and who changed it, audits the change
     (status and note) and refreshes the cached public pages (the object page stops asking for
-    tips at once).
+    tips at once). The general reports' row is refused (NotAnObject, a 403): identifying it
+    would publish it.
     """
+    if obj.is_general:
+        raise NotAnObject("The general reports' row cannot be identified.")
     obj.status = TraceObject.Status.IDENTIFIED
     obj.identification_note = note
     object_save(obj=obj, user=user)
     return obj
+
+
+def site_page_save(*, page: SitePage, user: User | None = None) -> SitePage:
+    """Save the legal notice or the accessibility statement; the public page shows it at once."""
+    action = Action.CREATE if page.pk is None else Action.CHANGE
+    with transaction.atomic():
+        page.save()
+        audit_record(action=action, user=user, target=page, kind=page.kind)
+    page_cache.bump(page_cache.PAGES)
+    return page
+
+
+def site_page_translation_save(
+    *, translation: SitePageTranslation, user: User | None = None
+) -> SitePageTranslation:
+    action = Action.CREATE if translation.pk is None else Action.CHANGE
+    with transaction.atomic():
+        translation.save()
+        audit_record(action=action, user=user, target=translation, page=translation.page_id,
+                     language=translation.language)  # fmt: skip
+    page_cache.bump(page_cache.PAGES)
+    return translation
+
+
+def site_page_translation_delete(
+    *, translation: SitePageTranslation, user: User | None = None
+) -> None:
+    with transaction.atomic():
+        audit_record(action=Action.DELETE, user=user, target=translation,
+                     page=translation.page_id, language=translation.language)  # fmt: skip
+        translation.delete()
+    page_cache.bump(page_cache.PAGES)
+
+
+@transaction.atomic
+def site_pages_add(*, pages: dict[str, dict[str, dict[str, str]]]) -> int:
+    """Create the site pages that do not exist yet, with their translations (the demo data):
+    {kind: {language: {"title": ..., "body": ...}}}, English under settings.LANGUAGE_CODE."""
+    made = 0
+    for kind, texts in pages.items():
+        if SitePage.objects.filter(kind=kind).exists():
+            continue
+        english = texts[settings.LANGUAGE_CODE]
+        page = SitePage.objects.create(kind=kind, title=english["title"], body=english["body"])
+        SitePageTranslation.objects.bulk_create(
+            SitePageTranslation(page=page, language=language, **fields)
+            for language, fields in texts.items()
+            if language != settings.LANGUAGE_CODE
+        )
+        made += 1
+    if made:
+        page_cache.bump(page_cache.PAGES)
+    return made

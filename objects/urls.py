@@ -11,6 +11,8 @@ urlpatterns = [
     path("identified/", views.identified, name="identified"),
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),
+    path("legal/", views.legal, name="legal"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("feeds/objects.atom", LatestObjectsFeed(), name="feed"),
     path("feeds/<slug:slug>.atom", CategoryFeed(), name="feed_category"),
 ]

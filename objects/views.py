@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,23 +11,25 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from objects.forms import GalleryFilterForm
-from objects.i18n import localise
-from objects.models import Category, TraceObject, TraceObjectTranslation
-from objects.selectors import ObjectWithdrawn, published_or_gone
+from objects.i18n import localise, localise_categories, localise_page
+from objects.models import Category, SitePage, TraceObject
+from objects.search import matching_object_ids
+from objects.selectors import ObjectWithdrawn, newest_object_ids, published_or_gone
 from traceobject.page_cache import cached_page, public_page
 
 
 def _search(query: str) -> Q:
-    """Title or question, in English or in the page's language."""
-    translated = TraceObjectTranslation.objects.filter(
-        trace_object=OuterRef("pk"), language=get_language()
-    ).filter(Q(title__icontains=query) | Q(question__icontains=query))
-    return Q(title__icontains=query) | Q(question__icontains=query) | Exists(translated)
+    """Objects whose texts in the page's language or in English match (objects.search)."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return Q(pk__in=matching_object_ids(query, language))
 
 
-def _localised_page(objects, number):
+def _localised_page(objects, number, *, badges: bool = True):
     page = Paginator(objects, settings.GALLERY_PAGE_SIZE).get_page(number)
     page.object_list = localise(page.object_list)
+    new = newest_object_ids() if badges else set()
+    for obj in page.object_list:
+        obj.badge_new = obj.pk in new
     return page
 
 
@@ -53,11 +55,14 @@ def gallery(request):
             status = 400
     page = _localised_page(objects, request.GET.get("page"))
     query = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
+    categories = localise_categories(Category.objects.all())
+    # The chosen category as listed, with its name in the page's language.
+    category = next((c for c in categories if category and c.pk == category.pk), None)
     context = {
         "form": form,
         "page": page,
         "category": category,
-        "categories": Category.objects.all(),
+        "categories": categories,
         "query": query,
         # Keeps the filter when paging.
         "query_string": urlencode(
@@ -106,7 +111,7 @@ def _og_image(request, image):
 @cached_page(params=("page",))
 def identified(request):
     objects = TraceObject.objects.identified().for_cards().order_by("-identified_at", "-number")
-    page = _localised_page(objects, request.GET.get("page"))
+    page = _localised_page(objects, request.GET.get("page"), badges=False)
     return render(request, "objects/identified.html", {"page": page})
 
 
@@ -120,6 +125,28 @@ def privacy(request):
     return render(request, "pages/privacy.html")
 
 
+def _site_page(request, kind: str):
+    """The legal notice or the accessibility statement, as staff wrote it (Site pages); until
+    they have, a short page that says so and how to reach the operator."""
+    page = SitePage.objects.filter(kind=kind).first()
+    if page is not None:
+        localise_page(page)
+    heading = SitePage.Kind(kind).label
+    return render(request, "pages/site_page.html", {"page": page, "heading": heading})
+
+
+@public_page
+@cached_page
+def legal(request):
+    return _site_page(request, SitePage.Kind.LEGAL)
+
+
+@public_page
+@cached_page
+def accessibility(request):
+    return _site_page(request, SitePage.Kind.ACCESSIBILITY)
+
+
 @require_safe
 def robots_txt(request):
     """Keep crawlers off the back-office, the tip forms and the follow-up page in every language."""
@@ -127,6 +154,7 @@ def robots_txt(request):
     for code, _name in settings.LANGUAGES:
         lines.append(f"Disallow: /{code}/objects/*/tip/")
         lines.append(f"Disallow: /{code}/follow-up/")
+        lines.append(f"Disallow: /{code}/report/tip/")
     body = "User-agent: *\n" + "\n".join(lines) + "\n"
     body += f"\nSitemap: {request.build_absolute_uri(reverse('sitemap'))}\n"
     response = HttpResponse(body, content_type="text/plain; charset=utf-8")

@@ -6,11 +6,13 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from objects import imaging
 from tips import receipts
+from tips.hotlines import country_choices
 from tips.models import Tag, Tip
 from tips.photos import sanitise_photo
 from traceobject.process_cache import memoize
@@ -64,7 +66,42 @@ class CountryChoices(BaseChoiceIterator):
         return iter(_country_choices(translation.get_language()))
 
 
-class SafeTextForm(forms.Form):
+# Messages in plain words, in place of Django's defaults ("Ensure this value has at least 10
+# characters (it has 5)."): each says what to do, in the person's language.
+TOO_LONG = ngettext_lazy(
+    "This is too long: please shorten it to %(limit_value)d character or fewer "
+    "(it has %(show_value)d now).",
+    "This is too long: please shorten it to %(limit_value)d characters or fewer "
+    "(it has %(show_value)d now).",
+    "limit_value",
+)
+NOT_IN_LIST = _("Please choose one of the answers in the list.")
+
+
+class ErrorSummaryMixin:
+    """The form's errors as (anchor, message) pairs in the order of the fields, for the error
+    summary at the top of the page (templates/includes/error_summary.html), each linking to
+    the field it is about."""
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        items = []
+        for message in self.non_field_errors():
+            items.append(("", message))
+        for name in self.fields:
+            if name not in self.errors:
+                continue
+            bound = self[name]
+            if bound.is_hidden:
+                continue
+            anchor = bound.auto_id
+            if isinstance(bound.field.widget, forms.RadioSelect):
+                anchor = f"{anchor}_0"  # the first choice: a fieldset cannot take focus
+            # Two validators can say the same (URLField's own and ours): list it once.
+            items.extend((anchor, message) for message in dict.fromkeys(self.errors[name]))
+        return items
+
+
+class SafeTextForm(ErrorSummaryMixin, forms.Form):
     """A form whose text fields refuse invisible control and bidi-override characters.
 
     The characters are removed from what is shown back, and the field gets an error, so the
@@ -105,6 +142,9 @@ class SafeTextForm(forms.Form):
         return cleaned
 
 
+UNSURE = "unsure"
+
+
 class TipForm(SafeTextForm):
     multiline_fields = ("body", "contact")
     singleline_fields = ("place", "link")
@@ -118,17 +158,30 @@ class TipForm(SafeTextForm):
         min_length=10,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _("Please write what you know about this object."),
+            "min_length": ngettext_lazy(
+                "Please write a little more, at least %(limit_value)d character, so that "
+                "investigators can understand the tip.",
+                "Please write a little more, at least %(limit_value)d characters, so that "
+                "investigators can understand the tip.",
+                "limit_value",
+            ),
+            "max_length": TOO_LONG,
+        },
     )
     country = forms.ChoiceField(
         label=_("Country where it is from or sold"),
         required=False,
         choices=CountryChoices(),
         widget=LongSelect,
+        error_messages={"invalid_choice": NOT_IN_LIST},
     )
     place = forms.CharField(
         label=_("Place, shop or brand"),
         required=False,
         max_length=200,
+        error_messages={"max_length": TOO_LONG},
     )
     link = forms.URLField(
         label=_("A link where the object can be seen"),
@@ -137,12 +190,22 @@ class TipForm(SafeTextForm):
         max_length=500,
         assume_scheme="https",
         validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={
+            "invalid": _(
+                "This is not a web address we can use. Paste the whole address, starting "
+                "with https://, or leave the field empty."
+            ),
+            "max_length": TOO_LONG,
+        },
     )
     certainty = forms.ChoiceField(
         label=_("How sure are you?"),
         required=False,
-        choices=[("", _("Not sure / rather not say")), *Tip.Certainty.choices],
+        # "Not sure" has a value of its own so that nothing is selected until the person
+        # chooses; it is stored as no answer (clean_certainty).
+        choices=[*Tip.Certainty.choices, (UNSURE, _("Not sure / rather not say"))],
         widget=forms.RadioSelect,
+        error_messages={"invalid_choice": NOT_IN_LIST},
     )
     contact = forms.CharField(
         label=_("Contact details"),
@@ -153,6 +216,7 @@ class TipForm(SafeTextForm):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": TOO_LONG},
     )
     photo = forms.FileField(
         label=_("A photo"),
@@ -164,6 +228,14 @@ class TipForm(SafeTextForm):
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}
         ),
+        error_messages={
+            "invalid": _(
+                "The photo did not arrive. Please attach it again, or send the tip without it."
+            ),
+            "empty": _(
+                "The photo file is empty. Please attach it again, or send the tip without it."
+            ),
+        },
     )
     # Honeypot: hidden from people (and screen readers), filled in by naive bots.
     website = forms.CharField(required=False, label=_("Leave this field empty"))
@@ -172,6 +244,10 @@ class TipForm(SafeTextForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.photo_jpeg = None
+
+    def clean_certainty(self):
+        value = self.cleaned_data["certainty"]
+        return "" if value == UNSURE else value
 
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")
@@ -186,29 +262,61 @@ class TipForm(SafeTextForm):
         return None  # the upload itself is never kept, only the sanitised JPEG
 
 
+class GeneralTipForm(TipForm):
+    """A tip that is not about a published object ("something else to report"): the same
+    fields, anonymous and triaged like any tip, worded for what it is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        body = self.fields["body"]
+        body.label = _("What do you want to tell investigators?")
+        body.help_text = _(
+            "For example: a child you are worried about, a place, something you saw or heard. "
+            "Please do not include your name unless you want to."
+        )
+        body.error_messages["required"] = _("Please write what you want to tell us.")
+        self.fields["country"].label = _("Country it is about")
+        self.fields["place"].label = _("Place (town, street, building)")
+        self.fields["link"].label = _("A link that shows what you mean")
+
+
+class ReportCountryForm(forms.Form):
+    """The visitor's country on the "something else to report" page: chosen, never guessed."""
+
+    country = forms.ChoiceField(label=_("Your country"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Choose a country")), *country_choices()]
+
+
+NOT_A_CODE = _(
+    "That is not a receipt code. A code has 16 letters and digits, like K7QM-2XWD-9FHT-4RBN."
+)
+
+
 class ReceiptCodeField(forms.CharField):
     def __init__(self, **kwargs):
         super().__init__(
             label=_("Your receipt code"),
             help_text=_("16 letters and digits, like K7QM-2XWD-9FHT-4RBN."),
             max_length=64,
+            error_messages={
+                "required": _("Please enter the receipt code you were given."),
+                "max_length": NOT_A_CODE,
+                "null_characters_not_allowed": NOT_A_CODE,
+            },
             **kwargs,
         )
 
     def clean(self, value):
         value = super().clean(value)
         if receipts.normalise(value) is None:
-            raise forms.ValidationError(
-                _(
-                    "That is not a receipt code. A code has 16 letters and digits, "
-                    "like K7QM-2XWD-9FHT-4RBN."
-                ),
-                code="shape",
-            )
+            raise forms.ValidationError(NOT_A_CODE, code="shape")
         return value
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(ErrorSummaryMixin, forms.Form):
     code = ReceiptCodeField(
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
@@ -225,6 +333,15 @@ class AnswerForm(SafeTextForm):
         min_length=2,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": _("Please write your answer."),
+            "min_length": ngettext_lazy(
+                "Please write a little more, at least %(limit_value)d character.",
+                "Please write a little more, at least %(limit_value)d characters.",
+                "limit_value",
+            ),
+            "max_length": TOO_LONG,
+        },
     )
 
 

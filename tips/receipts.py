@@ -36,6 +36,12 @@ def normalise(code: str) -> str | None:
     return raw if SHAPE.match(raw) else None
 
 
+def formatted(code: str) -> str:
+    """A typed code as it is shown: canonical characters in groups of four ("K7QM-2XWD-…")."""
+    raw = _canonical(code)
+    return "-".join(raw[i : i + GROUP] for i in range(0, LENGTH, GROUP))
+
+
 def _canonical(code: str) -> str:
     raw = normalise(code)
     if raw is None:

@@ -10,7 +10,7 @@ import enum
 import hashlib
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
@@ -29,6 +29,9 @@ class Verdict(enum.Enum):
 class TokenCheck:
     verdict: Verdict
     nonce_hash: str = ""
+    # The nonce itself: only for tips.replay, which derives the key of the kept receipt from it.
+    # Never stored.
+    nonce: str = field(default="", repr=False)
 
 
 def issue_token(number: int, *, at: float | None = None) -> str:
@@ -51,4 +54,4 @@ def check_token(token: str, number: int) -> TokenCheck:
     nonce_hash = hashlib.sha256(nonce.encode()).hexdigest()
     if age < settings.TIP_MIN_FILL_SECONDS:
         return TokenCheck(Verdict.TOO_FAST, nonce_hash)
-    return TokenCheck(Verdict.OK, nonce_hash)
+    return TokenCheck(Verdict.OK, nonce_hash, nonce)

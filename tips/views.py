@@ -17,14 +17,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from objects import services as object_services
 from objects.i18n import localise
 from objects.models import TraceObject, format_reference
 from objects.selectors import ObjectWithdrawn, published_or_gone
 from tips import receipts, services, spam
-from tips.forms import AnswerForm, FollowUpForm, TipForm
+from tips.forms import AnswerForm, FollowUpForm, GeneralTipForm, ReportCountryForm, TipForm
+from tips.hotlines import hotlines
 from tips.limits import over_limit
+from tips.replay import receipt_keep, receipt_recall
 from tips.stats import public_results
-from traceobject.page_cache import public_page
+from traceobject.page_cache import cached_page, public_page
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +48,20 @@ def _tip_object(number: int) -> TraceObject:
     return obj
 
 
+# The number a general report's form token is issued for: no object has it (numbers start at 1).
+GENERAL = 0
+
+
 def _render_form(request, number, obj, form, *, status=200, problem=None):
     """The tip form; `problem` names the banner shown above it when something went wrong.
 
     Every form gets a fresh one-time token: an old one may be expired, and a new attempt is a
-    new form.
+    new form. `number` is GENERAL for the form of general reports.
     """
     context = {
         "obj": obj,
-        "reference": format_reference(number),
+        "general": number == GENERAL,
+        "reference": format_reference(number) if number != GENERAL else "",
         "form": form,
         "problem": problem,
         "photo_dropped": form.is_bound and bool(request.FILES.get("photo")),
@@ -66,8 +74,9 @@ def _closed(request, obj, typed=""):
     return render(request, "tips/closed.html", {"obj": obj, "typed": typed}, status=410)
 
 
-def _receipt(request, code, obj):
-    response = render(request, "tips/receipt.html", {"obj": obj, "code": code})
+def _receipt(request, code, obj, *, again=False):
+    context = {"obj": obj, "code": code, "again": again}
+    response = render(request, "tips/receipt.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -81,12 +90,35 @@ def tip_form(request, number: int):
         if obj.status != TraceObject.Status.PUBLISHED:
             return _closed(request, obj)
         return _render_form(request, number, obj, TipForm())
+    return _send_tip(request, number=number, form_class=TipForm, load=lambda: _tip_object(number))
 
-    form = TipForm(request.POST, request.FILES)
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def general_tip_form(request):
+    """A tip that is not about a published object: the same flow, form token and intake as any
+    tip, stored on the general reports' row (objects.services.object_general), which the
+    triage queue shows like any object and no public page ever does."""
+    if request.method != "POST":
+        return _render_form(request, GENERAL, None, GeneralTipForm())
+    return _send_tip(
+        request, number=GENERAL, form_class=GeneralTipForm, load=object_services.object_general
+    )
+
+
+def _send_tip(request, *, number: int, form_class, load):
+    """Store a tip from a posted form, or show the form again with everything typed.
+
+    `load` gives the object the tip is about; it runs inside the database guard, so an outage
+    while loading it is the same 503 page that keeps the text.
+    """
+    form = form_class(request.POST, request.FILES)
     obj = None
+    check = spam.TokenCheck(spam.Verdict.FORGED)
     try:
-        obj = _tip_object(number)
-        if obj.status != TraceObject.Status.PUBLISHED:
+        obj = load()
+        if number != GENERAL and obj.status != TraceObject.Status.PUBLISHED:
             return _closed(request, obj, request.POST.get("body", ""))
         if over_limit(
             request,
@@ -95,12 +127,12 @@ def tip_form(request, number: int):
             overall=settings.TIP_RATE_GLOBAL,
         ):
             return _render_form(
-                request, number, obj, TipForm(request.POST), status=429, problem="limited"
+                request, number, obj, form_class(request.POST), status=429, problem="limited"
             )
         check = spam.check_token(request.POST.get("started", ""), number)
         if check.verdict in (spam.Verdict.FORGED, spam.Verdict.EXPIRED):
             return _render_form(
-                request, number, obj, TipForm(request.POST), status=400, problem="expired"
+                request, number, obj, form_class(request.POST), status=400, problem="expired"
             )
         if check.verdict is spam.Verdict.TOO_FAST or request.POST.get("website"):
             # A bot: it sees a receipt like anyone else's, and nothing is stored.
@@ -121,22 +153,54 @@ def tip_form(request, number: int):
             submission_hash=check.nonce_hash,
         )
     except services.AlreadyReceived:
+        # The same form again (a reload of the receipt page, a second click): the same code,
+        # for as long as it is kept (tips.replay), and never a second tip.
+        code = receipt_recall(nonce=check.nonce)
+        if code is not None:
+            return _receipt(request, code, obj, again=True)
         return render(request, "tips/already.html", {"obj": obj})
     except services.TipsClosed:
         return _closed(request, obj, request.POST.get("body", ""))
     except DatabaseError:
         log.exception("tip not stored: database error")
         return _render_form(
-            request, number, obj, TipForm(request.POST), status=503, problem="unavailable"
+            request, number, obj, form_class(request.POST), status=503, problem="unavailable"
         )
+    receipt_keep(nonce=check.nonce, code=receipt.code)
     return _receipt(request, receipt.code, obj)
+
+
+@public_page
+@cached_page
+def report(request):
+    """Something else to report: emergency numbers and reporting lines for the country the
+    visitor chooses (tips/hotlines.json), and the way to the general tip form."""
+    form = ReportCountryForm(request.GET or None)
+    country = None
+    if form.is_bound:
+        if not form.is_valid():
+            raise Http404("No such country in the list.")
+        code = form.cleaned_data["country"]
+        country = hotlines().get(code) if code else None
+    return render(request, "tips/report.html", {"form": form, "country": country})
 
 
 def _follow_up_page(
     request, *, form=None, result=None, answer_form=None, answered=False, status=200, problem=None
 ):
+    form = form or FollowUpForm()
+    if result is not None and result.tip is not None:
+        localise([result.tip.trace_object])  # the object's title in the page's language
+    # The error summary at the top lists the answer's problems first: it is the form above.
+    errors = [
+        item
+        for bound in (answer_form, form)
+        if bound is not None and bound.is_bound
+        for item in bound.error_summary()
+    ]
     context = {
-        "form": form or FollowUpForm(),
+        "form": form,
+        "errors": errors,
         "result": result,
         "answer_form": answer_form,
         "answered": answered,
@@ -220,6 +284,10 @@ def csrf_failure(request, reason=""):
             obj = None
         return _render_form(
             request, number, obj, TipForm(request.POST), status=403, problem="cookie"
+        )
+    if match and match.view_name == "tips:general_form" and request.method == "POST":
+        return _render_form(
+            request, GENERAL, None, GeneralTipForm(request.POST), status=403, problem="cookie"
         )
     if match and match.view_name == "tips:follow_up":
         return _follow_up_page(request, status=403, problem="cookie")

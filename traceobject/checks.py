@@ -1,7 +1,7 @@
 """Production checks, run by `manage.py check --deploy` and by gunicorn before it serves."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 from django.core.checks.security import sessions as django_sessions
 
 
@@ -47,4 +47,27 @@ def staff_session_cookie(app_configs, **kwargs):
         warnings.append(django_sessions.W012)
     if not settings.SESSION_COOKIE_HTTPONLY:
         warnings.append(django_sessions.W013)
+    return warnings
+
+
+@register(Tags.security, deploy=True)
+def operator_settings(app_configs, **kwargs):
+    """A public site that does not say who runs it reads as a demo, or as a fake."""
+    warnings = []
+    if not settings.OPERATOR_NAME.strip():
+        warnings.append(
+            Warning(
+                "OPERATOR_NAME is not set: no page says who runs this site.",
+                hint="Set OPERATOR_NAME, OPERATOR_CONTACT_EMAIL and OPERATOR_LOGO, and write "
+                "the legal notice and accessibility statement in the back-office (Site pages).",
+                id="traceobject.W001",
+            )
+        )
+    if not settings.OPERATOR_CONTACT_EMAIL.strip():
+        warnings.append(
+            Warning(
+                "OPERATOR_CONTACT_EMAIL is not set: the footer gives no way to reach the operator.",
+                id="traceobject.W002",
+            )
+        )
     return warnings

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.urls import Resolver404, get_urlconf, resolve, translate_url
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 
 from traceobject.process_cache import memoize
 
@@ -21,6 +21,18 @@ def _translated_paths(
     except Resolver404:
         return None
     return tuple(translate_url(full_path, code) for code, _name in settings.LANGUAGES)
+
+
+def operator(request):
+    """Who runs the site (settings OPERATOR_*), for the header and footer of every page."""
+    return {
+        "operator": {
+            "name": settings.OPERATOR_NAME,
+            "url": settings.OPERATOR_URL,
+            "contact_email": settings.OPERATOR_CONTACT_EMAIL,
+            "logo": settings.OPERATOR_LOGO,
+        }
+    }
 
 
 def languages(request):
@@ -54,6 +66,7 @@ def languages(request):
                 "url": url,
                 "absolute_url": absolute(url),
                 "current": code == current,
+                "dir": "rtl" if get_language_info(code)["bidi"] else "ltr",
             }
         )
     return {

@@ -171,9 +171,22 @@ def _page_etag(request, language: str) -> str | None:
     if stamp is None:
         return None
     pages, latest = stamp
-    # Host and scheme too: the page holds absolute URLs (hreflang, Open Graph, share links).
-    raw = f"{pages}|{latest}|{language}|{_canonical_url(request)}"
+    # Host and scheme too: the page holds absolute URLs (hreflang, Open Graph, share links);
+    # and who runs the site, which a restart with new settings changes on every page.
+    raw = f"{pages}|{latest}|{language}|{_canonical_url(request)}|{_site()}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _site() -> str:
+    """The settings every public page shows (the operator's name, address and logo)."""
+    return "|".join(
+        (
+            settings.OPERATOR_NAME,
+            settings.OPERATOR_URL,
+            settings.OPERATOR_CONTACT_EMAIL,
+            settings.OPERATOR_LOGO,
+        )
+    )
 
 
 def _etag(request, *args, **kwargs):

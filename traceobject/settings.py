@@ -128,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "traceobject.context_processors.languages",
+                "traceobject.context_processors.operator",
             ],
         },
     },
@@ -437,6 +438,10 @@ TIP_RATE_PER_CLIENT = env_str("TIP_RATE_PER_CLIENT", "10/h")
 TIP_RATE_GLOBAL = env_str("TIP_RATE_GLOBAL", "5000/h")
 FOLLOWUP_RATE_PER_CLIENT = env_str("FOLLOWUP_RATE_PER_CLIENT", "30/h")
 FOLLOWUP_RATE_GLOBAL = env_str("FOLLOWUP_RATE_GLOBAL", "20000/h")
+# Seconds a receipt code is shown again when the same form is sent again (a reload of the
+# receipt page), kept only encrypted under a key from the form's one-time token (tips.replay);
+# 0 shows it once only.
+RECEIPT_REPLAY_SECONDS = env_int("RECEIPT_REPLAY_SECONDS", 3600, minimum=0)
 # A form sent faster than this after it was shown is from a bot (it gets a normal-looking reply).
 TIP_MIN_FILL_SECONDS = env_int("TIP_MIN_FILL_SECONDS", 3, minimum=0)
 # A tip form older than this asks the person to send it again (their text is kept).
@@ -448,9 +453,37 @@ MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 24 * 1024 * 1024, minimum=1024)
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_HASH_ALGORITHM = "hashlib.sha256"
 
+# --- Who runs the site ---------------------------------------------------------------------------
+# Shown in the header and footer of every public page. The legal notice and the accessibility
+# statement are pages staff write in the back-office (Site pages), in every language. A
+# development or demo site gets clearly fictional values; in production `check --deploy` warns
+# while the name or the contact address is unset (traceobject.checks).
+_DEMO_SITE = DEBUG or DEMO_APP
+OPERATOR_NAME = env_str("OPERATOR_NAME", "Demo Police Service (fictional)" if _DEMO_SITE else "")
+OPERATOR_URL = env_str("OPERATOR_URL", "https://police.example/" if _DEMO_SITE else "")
+if OPERATOR_URL and not OPERATOR_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("OPERATOR_URL must start with https:// (or http://)")
+OPERATOR_CONTACT_EMAIL = env_str(
+    "OPERATOR_CONTACT_EMAIL", "contact@police.example" if _DEMO_SITE else ""
+)
+if OPERATOR_CONTACT_EMAIL and not re.fullmatch(
+    r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", OPERATOR_CONTACT_EMAIL
+):
+    raise ImproperlyConfigured(
+        f"OPERATOR_CONTACT_EMAIL is not an e-mail address: {OPERATOR_CONTACT_EMAIL!r}"
+    )
+# A file among the static files (the Content-Security-Policy allows images from this site only).
+OPERATOR_LOGO = env_str("OPERATOR_LOGO", "img/demo-operator.svg" if _DEMO_SITE else "")
+if OPERATOR_LOGO and ("://" in OPERATOR_LOGO or OPERATOR_LOGO.startswith("/")):
+    raise ImproperlyConfigured(
+        "OPERATOR_LOGO is a path among the static files (e.g. img/logo.svg), not a URL"
+    )
+
 GALLERY_PAGE_SIZE = env_int("GALLERY_PAGE_SIZE", 24, minimum=1)
-# Objects published within this many days get a "new" badge in the gallery.
+# The NEW_BADGE_COUNT most recently published objects get a "new" badge in the gallery, if they
+# were published within NEW_BADGE_DAYS (objects.selectors.newest_object_ids).
 NEW_BADGE_DAYS = env_int("NEW_BADGE_DAYS", 14, minimum=0)
+NEW_BADGE_COUNT = env_int("NEW_BADGE_COUNT", 3, minimum=0)
 # Public pages carry no cookie, so a proxy or CDN may cache them for this long.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60, minimum=0)
 # Seconds the app keeps a rendered gallery or object page (and the public statistics) in the

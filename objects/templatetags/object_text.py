@@ -1,17 +1,23 @@
-"""Marks object texts that are shown in English on a page in another language (WCAG 3.1.2)."""
+"""Marks object texts that are shown in English on a page in another language (WCAG 3.1.2).
+
+The mark is `lang` and `dir` together: on a right-to-left page an English fallback laid out
+right to left puts its punctuation on the wrong side ("?Where is this drink sold").
+"""
 
 from django import template
 from django.conf import settings
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
-_ENGLISH = mark_safe(f' lang="{settings.LANGUAGE_CODE}"')  # noqa: S308 (a constant from settings)
+_ENGLISH = mark_safe(f' lang="{settings.LANGUAGE_CODE}" dir="ltr"')  # noqa: S308 (a constant)
 
 
 @register.filter
 def fallback_lang(obj, field: str):
-    """` lang="en"` when `field` of a localised object fell back to English, else nothing."""
+    """` lang="en" dir="ltr"` when `field` of a localised object or category fell back to
+    English, else nothing."""
     return _ENGLISH if field in getattr(obj, "fallback_fields", ()) else ""
 
 
@@ -25,11 +31,23 @@ def alt_lang(image, obj):
     return ""
 
 
-@register.simple_tag
-def editor_text_lang():
-    """` lang="en"` on a page in another language, for texts editors write in English only
-    (category names); nothing on English pages."""
-    from django.utils.translation import get_language
+# Open Graph wants language_TERRITORY; these are the territories sharing sites know each
+# language by (Facebook lists Arabic as ar_AR).
+OG_LOCALES = {
+    "en": "en_GB",
+    "de": "de_DE",
+    "fr": "fr_FR",
+    "es": "es_ES",
+    "it": "it_IT",
+    "nl": "nl_NL",
+    "pl": "pl_PL",
+    "pt": "pt_PT",
+    "ar": "ar_AR",
+}
 
-    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    return "" if language == settings.LANGUAGE_CODE else _ENGLISH
+
+@register.simple_tag
+def og_locale(code: str = "") -> str:
+    """The page's language (or `code`) as an Open Graph locale: "de" -> "de_DE"."""
+    code = (code or get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return OG_LOCALES.get(code, code)

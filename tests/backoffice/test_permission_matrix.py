@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from backoffice.roles import CONTACT_PERMISSION, ROLES
-from objects.models import Category, TraceObject
+from objects.models import Category, SitePage, TraceObject
 from tests.factories import make_image_bytes, make_object, make_tip
 from tests.personas import (
     login_password_only,
@@ -78,6 +78,17 @@ RULES = {
     "backoffice:staff_reset_2fa": ("POST", ["auth.change_user"], "user"),
     "admin:password_change": ("GET", "any", None),
     "admin:password_change_done": ("GET", "any", None),
+    # The legal notice and accessibility statement: whoever may change objects (objects/admin.py).
+    **{
+        f"admin:objects_sitepage_{view}": ("GET", ["objects.change_traceobject"], kind)
+        for view, kind in (
+            ("changelist", None),
+            ("add", None),
+            ("change", SitePage),
+            ("history", SitePage),
+            ("delete", SitePage),
+        )
+    },
 }
 # Admin model views nobody may use: no add (tips come from the public, audit lines from the
 # system), no delete (tips leave by the purge, accounts are deactivated), roles are code.
@@ -172,6 +183,7 @@ def world(db):
         Tag: Tag.objects.get(),
         get_user_model(): user,
         Group: Group.objects.first(),
+        SitePage: SitePage.objects.create(kind="legal", title="Legal notice", body="Us."),
     }
     from traceobject.audit import audit_record
 

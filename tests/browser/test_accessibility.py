@@ -1,5 +1,5 @@
 """axe-core (bundled with axe-playwright-python, no network) in Chromium on every public page,
-in English and in Arabic (right-to-left): zero violations, best practices included."""
+in English, German, Polish and Arabic (right-to-left): zero violations, best practices included."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -13,7 +13,7 @@ from tests.factories import make_category, make_object, make_tip
 from tests.personas import make_investigator
 from tips import services as tip_services
 
-LANGUAGES = ["en", "ar"]
+LANGUAGES = ["en", "de", "pl", "ar"]
 
 
 @pytest.fixture
@@ -54,6 +54,11 @@ def _pages(site):
         "privacy": "/privacy/",
         "tip-form": f"/objects/{obj.reference}/tip/",
         "follow-up": "/follow-up/",
+        "report": "/report/",
+        "report-country": "/report/?country=PL",
+        "general-tip-form": "/report/tip/",
+        "legal": "/legal/",
+        "accessibility": "/accessibility/",
         "not-found": "/no-such-page/",
     }
 
@@ -81,7 +86,7 @@ def test_every_public_page_has_no_axe_violations(live_server, site, page, langua
         assert page.locator("html").get_attribute("lang") == language
         _check(page, f"{language}-{name}")
         checked.append(name)
-    assert len(checked) == 13
+    assert len(checked) == 18
 
 
 @pytest.mark.django_db(transaction=True)
@@ -118,3 +123,16 @@ def test_axe_really_runs_and_finds_a_planted_violation(page):
     results = Axe().run(page)
     rules = {violation["id"] for violation in results.response["violations"]}
     assert {"image-alt", "label", "html-has-lang"} <= rules
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_open_language_menu_and_search_have_no_axe_violations(
+    live_server, site, page, language
+):
+    page.goto(f"{live_server.url}/{language}/")
+    page.locator("details.languages summary").click()
+    page.locator("details.search summary").click()
+    expect(page.locator("details.languages nav a").first).to_be_visible()
+    expect(page.locator("#id_q")).to_be_visible()
+    _check(page, f"{language}-menus-open")

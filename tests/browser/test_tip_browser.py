@@ -41,3 +41,42 @@ def test_a_visitor_without_javascript_sends_a_tip_and_reads_the_follow_up(live_s
     page.get_by_role("button", name="Send the answer").click()
     assert page.get_by_text("your answer was received").is_visible()
     assert tip.messages.filter(author="tipster").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("javascript", [False, True], ids=["js-off", "js-on"])
+@override_settings(TIP_MIN_FILL_SECONDS=0)
+def test_an_invalid_tip_moves_focus_to_the_error_summary(live_server, browser, javascript):
+    obj = make_object(title="Canvas tote bag")
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + f"/pl/objects/{obj.reference}/tip/")
+        page.locator("#id_body").fill("krótko")
+        page.locator("button[type=submit]").click()
+        assert page.title().startswith("Błąd: ")
+        assert page.evaluate("document.activeElement.className") == "error-summary"
+        summary = page.locator(".error-summary")
+        assert summary.bounding_box()["y"] < 844  # on the first screen
+        summary.get_by_role("link").first.click()  # each message leads to its field
+        assert page.evaluate("document.activeElement.id") == "id_body"
+    finally:
+        context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TIP_MIN_FILL_SECONDS=0)
+def test_reloading_the_receipt_page_shows_the_same_code(live_server, page_no_js):
+    obj = make_object(title="Canvas tote bag")
+    page = page_no_js
+    page.goto(live_server.url + obj.get_absolute_url())
+    page.get_by_role("link", name="Send a tip about this object").click()
+    page.get_by_label("What do you know about this object?").fill("Sold at the market in Ghent.")
+    page.get_by_role("button", name="Send the tip").click()
+    code = page.get_by_label("Your receipt code").input_value()
+    page.reload()  # the browser sends the same form again
+    assert page.get_by_label("Your receipt code").input_value() == code
+    assert page.get_by_text("You sent this form before").is_visible()
+    assert Tip.objects.count() == 1

@@ -119,3 +119,101 @@ def test_anonymous_is_sent_to_login(client):
     response = client.get(ADD)
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def _translation_rows(prefix, rows, initial=0):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{name}": value for name, value in row.items()})
+    return data
+
+
+@pytest.mark.django_db
+def test_an_editor_translates_an_object_and_the_search_finds_it(editor_client, client):
+    obj = make_object(title="Canvas tote bag")
+    first = obj.images.get()
+    url = reverse("admin:objects_traceobject_change", args=[obj.pk])
+    data = _form(
+        obj.category,
+        title="Canvas tote bag",
+        **{
+            "images-INITIAL_FORMS": "1",
+            "images-0-id": first.pk,
+            "images-0-trace_object": obj.pk,
+        },
+    )
+    row = {"language": "de", "title": "Stofftasche", "question": "Wo wird sie verkauft?"}
+    data.update(_translation_rows("translations", [row]))
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert obj.translations.get().title == "Stofftasche"
+    german = client.get("/de/", {"q": "Stofftasche"})
+    assert [o.pk for o in german.context["page"].object_list] == [obj.pk]
+
+
+@pytest.mark.django_db
+def test_the_object_list_names_the_languages_still_missing(editor_client):
+    from objects import services
+    from objects.models import TraceObjectTranslation
+
+    obj = make_object(title="Canvas tote bag")
+    for language in ("de", "fr", "es", "it", "nl", "pt", "ar"):
+        services.object_translation_save(
+            translation=TraceObjectTranslation(
+                trace_object=obj,
+                language=language,
+                title="t",
+                question="q",
+                description="d",
+                alt_text="a",
+            )
+        )
+    services.object_translation_save(
+        translation=TraceObjectTranslation(trace_object=obj, language="pl", title="Torba")
+    )
+    done = make_object()
+    for language in ("de", "fr", "es", "it", "nl", "pl", "pt", "ar"):
+        services.object_translation_save(
+            translation=TraceObjectTranslation(
+                trace_object=done,
+                language=language,
+                title="t",
+                question="q",
+                description="d",
+                alt_text="a",
+            )
+        )
+    none = make_object()
+    body = editor_client.get(reverse("admin:objects_traceobject_changelist")).content.decode()
+    rows = {
+        o.reference: body.split(o.reference, 1)[1].split("</tr>", 1)[0] for o in (obj, done, none)
+    }
+    assert '<td class="field-languages_missing">pl</td>' in rows[obj.reference]
+    assert "every language is done" in rows[done.reference]
+    assert (
+        '<td class="field-languages_missing">de, fr, es, it, nl, pl, pt, ar</td>'
+        in rows[none.reference]
+    )
+    page = editor_client.get(reverse("admin:objects_traceobject_change", args=[obj.pk]))
+    assert '<div class="readonly">pl</div>' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_editor_names_a_category_in_another_language(editor_client, client):
+    category = make_category("bags", "Bags and luggage")
+    obj = make_object(category=category)
+    url = reverse("admin:objects_category_change", args=[category.pk])
+    data = {"name": "Bags and luggage", "slug": "bags", "order": "1"}
+    data.update(_translation_rows("translations", [{"language": "de", "name": "Taschen"}]))
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert category.translations.get().name == "Taschen"
+    german = client.get("/de/", {"q": "Taschen"})
+    assert [o.pk for o in german.context["page"].object_list] == [obj.pk]
+    listing = editor_client.get(reverse("admin:objects_category_changelist")).content.decode()
+    assert "fr, es, it, nl, pl, pt, ar" in listing

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -86,7 +87,7 @@ def test_search_with_a_nul_byte_is_a_clear_400(client):
     make_object(title="Brass lamp")
     response = client.get(GALLERY, {"q": "lamp\x00"})
     assert response.status_code == 400
-    assert "Null characters are not allowed" in response.content.decode()
+    assert "an invisible character we cannot search for" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -117,15 +118,15 @@ def test_cards_carry_thumbnail_size_lazy_loading_and_badges(client):
     thumb = image.thumb
     img = next(t for t in tags(body, "img") if t.get("src") == thumb["url"])
     assert (img["width"], img["height"]) == (str(thumb["width"]), str(thumb["height"]))
-    assert img["loading"] == "lazy" and img["sizes"]
-    assert img["srcset"] == image.srcset_jpeg and img["class"] == image.placeholder_class
+    assert img["sizes"] and "class" not in img
+    assert img["srcset"] == image.srcset_jpeg
     # The factory's image is 640 wide: 400 and its own width, never upscaled to 800 or 1600.
     assert img["srcset"].endswith("-640w.jpg 640w") and img["srcset"].count(" 400w,") == 1
     webp = [t for t in tags(body, "source") if t["srcset"] == image.srcset_webp]
     assert webp and webp[0]["type"] == "image/webp" and ".webp 400w" in webp[0]["srcset"]
-    # The placeholder class exists in the stylesheet (no inline style under the CSP).
+    # While it loads, the image's box keeps its shape in one neutral colour.
     css = (settings.BASE_DIR / "static/css/site.css").read_text()
-    assert f"img.{image.placeholder_class}{{" in css
+    assert ".card-link img, .object-image img { background: var(--soft); }" in css
     cards = {
         o.reference: body.split(o.reference, 1)[1].split("</li>", 1)[0]
         for o in (new, old, identified)
@@ -170,3 +171,33 @@ def test_identified_page_lists_only_identified_objects(client):
     make_object()
     response = client.get(reverse("objects:identified"))
     assert _refs(response) == [identified.reference]
+
+
+@pytest.mark.django_db
+def test_only_the_newest_few_objects_are_marked_new(client, settings):
+    settings.NEW_BADGE_COUNT, settings.NEW_BADGE_DAYS = 3, 14
+    recent = [make_object(days_ago=days) for days in (1, 2, 3, 4, 5)]
+    make_object(status="identified", days_ago=0)  # identified: its badge says so instead
+    make_object(days_ago=30)  # too old for a badge even if it were among the newest
+    body = client.get(GALLERY).content.decode()
+    cards = re.findall(r'<li class="card">.*?</li>', body, re.S)
+    marked = [
+        re.search(r'class="ref">(TAO-\d+)<', card).group(1) for card in cards if "badge-new" in card
+    ]
+    assert marked == [obj.reference for obj in recent[:3]]
+
+
+@pytest.mark.django_db
+def test_no_object_is_marked_new_when_the_count_is_zero(client, settings):
+    settings.NEW_BADGE_COUNT = 0
+    make_object(days_ago=1)
+    assert "badge-new" not in client.get(GALLERY).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_first_cards_load_at_once_and_the_rest_lazily(client):
+    for days in range(4):
+        make_object(days_ago=days + 1)
+    body = client.get(GALLERY).content.decode()
+    images = tags(body.split('<ul class="cards">', 1)[1], "img")
+    assert ["loading" in t for t in images] == [False, False, True, True]

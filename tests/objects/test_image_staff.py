@@ -309,7 +309,7 @@ def test_rebuild_derivatives_keeps_old_rows_working_and_removes_what_is_not_publ
             private_storage().delete(name)
         image.renditions, image.previews, image.edit_published_at = image.previews, [], None
         image.save()
-    migration = importlib.import_module("objects.migrations.0004_image_previews_and_publication")
+    migration = importlib.import_module("objects.migrations.0008_image_previews_and_publication")
     migration.existing_images(apps, None)
     shown.refresh_from_db()
     draft.refresh_from_db()

@@ -88,7 +88,7 @@ def test_an_object_shows_its_translation_and_falls_back_to_english_per_field(cli
     assert "Where is this bag sold?" in german  # no German question: the English one
     assert 'alt="Eine Stofftasche"' in german
     french = client.get(_in("fr", "objects:detail", args=[obj.number])).content.decode()
-    assert '<h1 lang="en">Canvas tote bag</h1>' in french
+    assert '<h1 lang="en" dir="ltr">Canvas tote bag</h1>' in french
 
 
 @pytest.mark.django_db

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -61,3 +63,21 @@ def test_an_identified_object_shows_the_note_and_stops_asking(client):
 def test_post_is_405(client):
     obj = make_object()
     assert client.post(obj.get_absolute_url()).status_code == 405
+
+
+@pytest.mark.django_db
+def test_an_identified_object_shows_its_question_as_text_not_a_heading(client):
+    obj = make_object(status="identified", question="Where is this bag sold?")
+    body = client.get(obj.get_absolute_url()).content.decode()
+    headings = [
+        h for name in ("h1", "h2", "h3") for h in re.findall(rf"<{name}[^>]*>(.*?)</", body)
+    ]
+    assert "Where is this bag sold?" not in " ".join(headings)
+    assert "We asked:" in body and "<q>Where is this bag sold?</q>" in body
+
+
+@pytest.mark.django_db
+def test_an_object_that_asks_shows_its_question_as_a_heading(client):
+    obj = make_object(question="Where is this bag sold?")
+    body = client.get(obj.get_absolute_url()).content.decode()
+    assert '<h2 class="question">Where is this bag sold?</h2>' in body

@@ -16,16 +16,24 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 class _Meta(HTMLParser):
+    """The page's meta tags, and the links in its list of share links."""
+
     def __init__(self):
         super().__init__()
-        self.meta, self.share = {}, []
+        self.meta, self.share, self.in_share = {}, [], False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "meta" and (attrs.get("property") or attrs.get("name")):
             self.meta[attrs.get("property") or attrs.get("name")] = attrs.get("content")
-        if tag == "a" and attrs.get("href", "").startswith(("https://", "mailto:")):
+        if tag == "ul":
+            self.in_share = attrs.get("class") == "share-links"
+        if tag == "a" and self.in_share:
             self.share.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "ul":
+            self.in_share = False
 
 
 def _parse(response):
@@ -164,3 +172,38 @@ def test_robots_txt_keeps_crawlers_off_the_back_office_and_the_forms(client):
     assert "Disallow: /de/objects/*/tip/" in body
     assert "Disallow: /ar/follow-up/" in body
     assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+@pytest.mark.django_db
+def test_share_texts_and_preview_tags_are_in_the_pages_language(client):
+    from urllib.parse import quote
+
+    from django.utils import translation
+
+    from objects.models import TraceObjectTranslation
+
+    obj = make_object(title="Canvas tote bag", question="Where is this bag sold?")
+    services.object_translation_save(
+        translation=TraceObjectTranslation(
+            trace_object=obj,
+            language="de",
+            title="Stofftasche",
+            question="Wo wird diese Tasche verkauft?",
+            alt_text="Weiße Stofftasche",
+        )
+    )
+    with translation.override("de"):
+        response = client.get(obj.get_absolute_url())
+        lead = translation.gettext("Do you recognise this object?")
+    parsed = _parse(response)
+    meta = parsed.meta
+    assert meta["og:title"] == f"Stofftasche ({obj.reference})"
+    assert meta["og:description"] == meta["twitter:description"] == "Wo wird diese Tasche verkauft?"
+    assert meta["og:image:alt"] == "Weiße Stofftasche"
+    assert meta["og:locale"] == "de_DE" and meta["og:site_name"] != ""
+    assert "Where is this bag sold?" not in response.content.decode()
+    alternates = [a for a in response.content.decode().split('"') if a.endswith("_FR")]
+    assert alternates == ["fr_FR"]
+    text = quote(f"{lead} Wo wird diese Tasche verkauft?", safe="")
+    assert lead != "Do you recognise this object?"
+    assert any(text in href for href in parsed.share if "x.com" in href)

@@ -4,8 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import dateformat, translation
 
-from tests.factories import make_tip
+from objects import services as objects_services
+from objects.models import TraceObjectTranslation
+from tests.factories import make_object, make_tip
 from tips import services
 from tips.models import Tip, TipMessage
 from traceobject import crypto
@@ -28,16 +31,59 @@ def test_the_page_asks_for_the_code_and_never_puts_it_in_a_url(client):
 
 
 @pytest.mark.django_db
-def test_a_wrong_code_reads_the_same_as_a_right_one_with_nothing_new(client, investigator):
+def test_a_right_code_names_the_object_the_month_and_shows_the_code(client):
+    obj = make_object(title="Canvas tote bag")
+    receipt = make_tip(obj)
+    typed = receipt.code.lower().replace("-", " ")
+    body = client.post(URL, {"code": typed}).content.decode()
+    assert "Your tip" in body and "No tip has this code" not in body
+    assert f'<bdi class="code-shown" dir="ltr">{receipt.code}</bdi>' in body
+    assert obj.reference in body and "Canvas tote bag" in body
+    assert dateformat.format(receipt.tip.received_at, "F Y") in body
+    assert "Received: it is waiting to be read." in body
+
+
+@pytest.mark.django_db
+def test_the_object_is_named_in_the_page_language(client):
+    obj = make_object(title="Canvas tote bag")
+    objects_services.object_translation_save(
+        translation=TraceObjectTranslation(trace_object=obj, language="de", title="Stofftasche")
+    )
+    receipt = make_tip(obj)
+    with translation.override("de"):
+        german = reverse("tips:follow_up")
+    body = client.post(german, {"code": receipt.code}).content.decode()
+    assert "Stofftasche" in body and "Canvas tote bag" not in body
+
+
+@pytest.mark.django_db
+def test_a_wrong_code_is_told_so_with_how_to_check_it(client):
+    make_tip()
+    response = client.post(URL, {"code": "k7qm 2xwd 9fht 4rbn"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "No tip has this code" in body
+    assert '<bdi class="code-shown" dir="ltr">K7QM-2XWD-9FHT-4RBN</bdi>' in body
+    assert "16 letters and digits in four groups of four" in body
+    assert "Your tip" not in body and 'name="answer"' not in body
+
+
+@pytest.mark.django_db
+def test_a_wrong_code_costs_the_same_queries_as_a_right_one(client):
     receipt = make_tip()
     with CaptureQueriesContext(connection) as right_queries:
-        right = client.post(URL, {"code": receipt.code})
+        client.post(URL, {"code": receipt.code})
     with CaptureQueriesContext(connection) as wrong_queries:
-        wrong = client.post(URL, {"code": "K7QM-2XWD-9FHT-4RBN"})
-    assert right.status_code == wrong.status_code == 200
-    assert "Nothing new" in _body(right)
-    assert _body(right) == _body(wrong)
+        client.post(URL, {"code": "K7QM-2XWD-9FHT-4RBN"})
     assert len(right_queries) == len(wrong_queries)
+
+
+@pytest.mark.django_db
+def test_wrong_codes_stay_rate_limited(client, settings):
+    settings.FOLLOWUP_RATE_PER_CLIENT = "2/h"
+    for _ in range(2):
+        assert client.post(URL, {"code": "K7QM-2XWD-9FHT-4RBN"}).status_code == 200
+    assert client.post(URL, {"code": "K7QM-2XWD-9FHT-4RBN"}).status_code == 429
 
 
 @pytest.mark.django_db
@@ -133,7 +179,21 @@ def test_a_code_of_the_wrong_shape_is_a_clear_400(client, code):
     body = response.content.decode()
     assert (
         "A code has 16 letters and digits" in body
-        or "This field is required" in body
-        or "at most 64 characters" in body
-        or "Null characters are not allowed" in body
+        or "Please enter the receipt code you were given" in body
     )
+
+
+@pytest.mark.django_db
+def test_an_empty_code_is_named_in_the_summary_and_the_title(client):
+    response = client.post(URL, {"code": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "<title>Error: Follow up on your tip" in body
+    assert '<a href="#id_code">Please enter the receipt code you were given.</a>' in body
+
+
+@pytest.mark.django_db
+def test_a_page_without_errors_has_no_summary_and_a_plain_title(client):
+    body = client.get(URL).content.decode()
+    assert "error-summary" not in body
+    assert "<title>Follow up on your tip" in body

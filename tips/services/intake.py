@@ -52,7 +52,8 @@ def tip_create(
     failure leaves nothing behind. Every time stored is kept to the hour: the row's, the Fernet
     tokens' and the photo file's (where the storage allows; see traceobject/hours.py).
     """
-    if obj.status != TraceObject.Status.PUBLISHED:
+    # Published objects take tips, and the hidden row of general reports (object_general).
+    if obj.status not in (TraceObject.Status.PUBLISHED, TraceObject.Status.GENERAL):
         raise TipsClosed
     code = receipts.new_code()
     photo_name = ""
@@ -98,15 +99,21 @@ def tip_create(
 
 @dataclass(frozen=True)
 class FollowUp:
-    """What the tipster's follow-up page shows. Empty for a wrong code and for nothing new."""
+    """What the tipster's follow-up page shows: the tip (None for a code that matches none),
+    its plain state and the messages, and the code as it was read."""
 
     tip: Tip | None
     state: str
     thread: list[tuple[str, str, object]]
+    code: str = ""
+
+    @property
+    def found(self) -> bool:
+        return self.tip is not None
 
     @property
     def nothing_new(self) -> bool:
-        return self.tip is None or (self.state == "received" and not self.thread)
+        return self.tip is not None and self.state == "received" and not self.thread
 
     @property
     def has_question(self) -> bool:
@@ -127,23 +134,25 @@ PUBLIC_STATE: dict[str, str] = {
 
 
 def tip_follow_up(*, code: str) -> FollowUp:
-    """Look a tip up by its receipt code.
+    """Look a tip up by its receipt code, with the object it is about.
 
-    A wrong code runs the same two queries as a right one (the second on an id that matches
-    nothing), so the answer takes the same time and, where there is nothing new, reads the same.
-    A code still stored under a fallback receipt key (a key rotation in progress) is found too and
-    moved to the current key, one more query once per tip.
+    A code that matches no tip is told so (FollowUp.found): an 80-bit code cannot be guessed, so
+    this tells someone trying codes nothing, while a tipster who mistyped theirs no longer waits
+    for news that cannot come. It still runs the same two queries as a right one (the second on
+    an id that matches nothing). A code still stored under a fallback receipt key (a key
+    rotation in progress) is found too and moved to the current key, one more query once per tip.
     """
     hashes = receipts.code_hashes(code)
-    tip = Tip.objects.filter(receipt_hash__in=hashes).first()
+    shown = receipts.formatted(code)
+    tip = Tip.objects.select_related("trace_object").filter(receipt_hash__in=hashes).first()
     if tip is not None and tip.receipt_hash != hashes[0]:
         Tip.objects.filter(pk=tip.pk).update(receipt_hash=hashes[0])
         tip.receipt_hash = hashes[0]
     messages = list(TipMessage.objects.filter(tip_id=tip.pk if tip else -1))
     if tip is None:
-        return FollowUp(tip=None, state="received", thread=[])
+        return FollowUp(tip=None, state="", thread=[], code=shown)
     thread = [(m.author, crypto.decrypt_text(m.body_encrypted), m.created_at) for m in messages]
-    return FollowUp(tip=tip, state=PUBLIC_STATE[tip.status], thread=thread)
+    return FollowUp(tip=tip, state=PUBLIC_STATE[tip.status], thread=thread, code=shown)
 
 
 def tip_answer(*, code: str, body: str) -> TipMessage | None:

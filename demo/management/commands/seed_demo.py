@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from demo.art import DEMO_CATEGORIES, DEMO_OBJECTS, draw
 from demo.guard import refuse_in_production
+from demo.texts import demo_pages, demo_translations
 from objects import imaging, services
-from objects.models import Category, TraceObject
+from objects.models import Category, CategoryTranslation, TraceObject, TraceObjectTranslation
 from tips import services as tip_services
 from tips.models import Tip
 
@@ -159,11 +160,38 @@ class Command(BaseCommand):
                 services.object_image_edit(image=image, edit=imaging.Edit())
             created += 1
         total = TraceObject.objects.filter(case_reference__startswith=DEMO_MARKER).count()
+        translated = self._translations(categories)
+        pages = services.site_pages_add(pages=demo_pages())
         tips = self._demo_tips()
         self.stdout.write(
             f"Demo data: {created} objects created, {total} demo objects in all; "
-            f"{tips} demo tips created."
+            f"{translated} translations and {pages} site pages added; {tips} demo tips created."
         )
+
+    def _translations(self, categories) -> int:
+        """Every demo object's and category's texts in every other language (demo/texts.py),
+        added where missing, through the services, so search and pages show them."""
+        objects = {
+            obj.case_reference.removeprefix(DEMO_MARKER): obj
+            for obj in TraceObject.objects.filter(case_reference__startswith=DEMO_MARKER)
+        }
+        object_rows, category_rows = [], []
+        for language, texts in demo_translations().items():
+            for slug, name in texts["categories"].items():
+                if slug in categories:
+                    category_rows.append(
+                        CategoryTranslation(category=categories[slug], language=language, name=name)
+                    )
+            for key, fields in texts["objects"].items():
+                if key in objects:
+                    object_rows.append(
+                        TraceObjectTranslation(
+                            trace_object=objects[key], language=language, **fields
+                        )
+                    )
+        return services.category_translations_add(
+            translations=category_rows
+        ) + services.object_translations_add(translations=object_rows)
 
     def _demo_tips(self) -> int:
         """A flood on the two newest demo objects (DEMO_FLOODS), so the desk shows how it folds

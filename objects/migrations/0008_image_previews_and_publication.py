@@ -27,7 +27,7 @@ def existing_images(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('objects', '0003_merge_image_edits_and_translations'),
+        ('objects', '0007_general_reports'),
     ]
 
     operations = [
