@@ -341,6 +341,13 @@ class SitePageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.site_page_save(page=obj, user=request.user)
 
+    def delete_model(self, request, obj):
+        services.site_page_delete(page=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for page in queryset:
+            services.site_page_delete(page=page, user=request.user)
+
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for translation in formset.deleted_objects:

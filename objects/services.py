@@ -727,6 +727,14 @@ def site_page_save(*, page: SitePage, user: User | None = None) -> SitePage:
     return page
 
 
+def site_page_delete(*, page: SitePage, user: User | None = None) -> None:
+    """Delete a site page (with its translations); its public page answers 404 until rewritten."""
+    with transaction.atomic():
+        audit_record(action=Action.DELETE, user=user, target=page, kind=page.kind)
+        page.delete()
+    page_cache.bump(page_cache.PAGES)
+
+
 def site_page_translation_save(
     *, translation: SitePageTranslation, user: User | None = None
 ) -> SitePageTranslation:

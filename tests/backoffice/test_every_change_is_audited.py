@@ -33,7 +33,7 @@ from backoffice.services import (
     staff_roles,
     staff_setup_link_issue,
 )
-from objects.models import Category, TraceObject, TraceObjectTranslation
+from objects.models import Category, SitePage, TraceObject, TraceObjectTranslation
 from tests.admin_forms import admin_form, form_values
 from tests.backoffice.test_permission_matrix import _walk, backoffice_url_names
 from tests.factories import make_category, make_image_bytes, make_object, make_tip
@@ -272,13 +272,35 @@ def _delete(model_name, make, persona):
     return recipe
 
 
-def _simple_add(model_name, data, model, persona):
+def _simple_add(model_name, data, model, persona, *, key="name"):
     def recipe(client, w):
         user = _login(client, w[persona])
-        return Case(user, reverse(f"admin:{model_name}_add"), data,
-                    lambda _: model.objects.filter(name=data["name"]).exists())  # fmt: skip
+        url = reverse(f"admin:{model_name}_add")
+        # The add page's own form: its inlines' management fields come with it.
+        form = {**admin_form(client, url), **data}
+        return Case(user, url, form,
+                    lambda _: model.objects.filter(**{key: data[key]}).exists())  # fmt: skip
 
     return recipe
+
+
+def _site_page_change(client, w):
+    user = _login(client, w["editor"])
+    page = _site_page(w)
+    url = reverse("admin:objects_sitepage_change", args=[page.pk])
+    data = {**admin_form(client, url), "title": "Accessibility statement"}
+    return Case(
+        user,
+        url,
+        data,
+        lambda _: SitePage.objects.get(pk=page.pk).title == "Accessibility statement",
+    )
+
+
+def _site_page(w):
+    return SitePage.objects.get_or_create(
+        kind=SitePage.Kind.ACCESSIBILITY, defaults={"title": "Accessibility", "body": "Text."}
+    )[0]
 
 
 def _simple_change(model_name, key, persona, field, value):
@@ -371,6 +393,11 @@ CHANGES = {
     "admin:objects_traceobject_change": _object_change,
     "admin:objects_traceobject_delete": _delete(
         "objects_traceobject", lambda w: make_object(category=w["category"]), "editor"),
+    "admin:objects_sitepage_add": _simple_add(
+        "objects_sitepage", {"kind": "legal", "title": "Legal notice", "body": "Who we are."},
+        SitePage, "editor", key="kind"),
+    "admin:objects_sitepage_delete": _delete("objects_sitepage", _site_page, "editor"),
+    "admin:objects_sitepage_change": _site_page_change,
     "admin:objects_category_add": _simple_add(
         "objects_category", {"name": "Shoes", "slug": "shoes", "order": "3"}, Category, "editor"),
     "admin:objects_category_change": _simple_change(
@@ -407,6 +434,10 @@ def _tagged(w, user):
 
 
 ACTIONS = {
+    ("objects.sitepage", "delete_selected"): _action(
+        "delete_selected", lambda w: {"post": "yes"},
+        lambda w, r: not SitePage.objects.filter(kind=SitePage.Kind.ACCESSIBILITY).exists(),
+        persona="editor", select=lambda w: [_site_page(w).pk]),
     ("objects.category", "delete_selected"): _action(
         "delete_selected", lambda w: {"post": "yes"}, lambda w, r: not Category.objects.filter(
             pk=w["spare_category"].pk).exists(), persona="editor",
