@@ -87,7 +87,7 @@ def test_an_investigator_folds_a_flood_forwards_its_top_answer_and_asks_its_tips
     page.goto(live_server.url + "/en/follow-up/")
     page.get_by_label("Your receipt code").fill(receipts[4].code)
     page.get_by_role("button", name="Look up").click()
-    expect(page.get_by_text("Nothing new")).to_be_visible()
+    expect(page.get_by_text("There is no question for you at the moment")).to_be_visible()
 
     statuses = dict(Tip.objects.values_list("pk", "status"))
     assert [statuses[r.tip.pk] for r in receipts] == ["forwarded"] * 4 + ["new"] * 3
