@@ -2,7 +2,8 @@
 crop and redact.
 
 Every view here goes through traceobject.staff.staff_view (logged in, second factor verified,
-the model permission) and is never cached: they show investigator-only pixels (invariant 5).
+the model permission) and is never cached: they show investigator-only pixels (the invariant
+"Investigator-only data", docs/design.md).
 Each look at those pixels is audited like a read of a tip: the original downloaded, the canvas
 and a preview shown (a VIEW row naming the image and what was seen).
 """

@@ -1,5 +1,5 @@
 """Every response — every URL pattern, public and back-office, 2xx to 5xx — carries the headers
-that keep third parties away from a visitor (DESIGN.md invariant 2)."""
+that keep third parties away from a visitor (the "No third party" invariant, docs/design.md)."""
 
 import re
 

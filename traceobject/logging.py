@@ -3,7 +3,7 @@
 Used by Django (settings.LOGGING) and by gunicorn (gunicorn.conf.py), so a node's stdout is a
 single stream of JSON lines: ``time``, ``level``, ``logger``, ``message``, ``request_id`` and,
 for an error, ``exception``. No formatter here ever reads the request, so no client address or
-header can reach a line through it (invariant 1).
+header can reach a line through it (invariant "Anonymity").
 """
 
 import contextvars
@@ -42,7 +42,8 @@ class DropRequestFilter(logging.Filter):
     """Remove the request (and with it every header and the client address) from log records.
 
     Django's request loggers attach ``record.request``; a formatter or an e-mail handler could print
-    its META. Dropping it here means no handler configured later can leak it (invariant 1).
+    its META. Dropping it here means no handler configured later can leak it (the invariant
+    "Anonymity").
     """
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -17,7 +17,8 @@ def _media_origin() -> str:
 
 
 class SecurityHeadersMiddleware:
-    """Headers that keep every third party away from a visitor (invariant 2).
+    """Headers that keep every third party away from a visitor (the invariant "No third party",
+    docs/design.md).
 
     Django's SecurityMiddleware already sends nosniff, Referrer-Policy and
     Cross-Origin-Opener-Policy; this adds the Content-Security-Policy, Permissions-Policy and

@@ -1,4 +1,4 @@
-"""PostgreSQL only: the audit table refuses UPDATE and DELETE (append-only, invariant 7)."""
+"""PostgreSQL only: the audit table refuses UPDATE and DELETE (append-only: the "Audited staff" invariant)."""
 
 from django.db import migrations
 
