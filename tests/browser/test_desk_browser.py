@@ -51,10 +51,14 @@ def test_an_investigator_folds_a_flood_forwards_its_top_answer_and_asks_its_tips
         desk.get_by_role("link", name="triage them").click()
         expect(page.locator("#queue-left")).to_contain_text("7 new tips left")
         expect(page.locator("#tip-answer")).to_contain_text("Hema")
+        # Each key is pressed once the page's deferred script has run (the load event).
+        page.wait_for_load_state("load")
         page.keyboard.press("k")
-        expect(page.locator("#tip-body")).to_contain_text("hema")
+        expect(page.locator("#tip-body")).to_have_text("hema")
+        page.wait_for_load_state("load")
         page.keyboard.press("u")
         expect(page.locator("#queue-left")).to_contain_text("6 new tips left")
+        page.wait_for_load_state("load")
         page.keyboard.press("z")
         expect(page.get_by_text("undone, back to New")).to_be_visible()
         assert page.console_errors == []
