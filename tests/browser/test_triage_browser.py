@@ -34,6 +34,7 @@ def test_an_investigator_logs_in_with_totp_triages_three_tips_and_asks(live_serv
     expect(page.locator("#tip-body")).to_contain_text("Sold at the Hema in Utrecht")
     page.get_by_role("button", name="Useful u", exact=True).click()
     expect(page.locator("#tip-body")).to_contain_text("Buy cheap watches")
+    page.wait_for_load_state("load")  # triage.js (deferred) listens from here on
     page.keyboard.press("s")  # the keyboard shortcut (static/js/triage.js) for spam
     expect(page.locator("#tip-body")).to_contain_text("It is a bag from a supermarket.")
     page.get_by_role("button", name="Not useful n", exact=True).click()
