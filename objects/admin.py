@@ -21,6 +21,16 @@ def _languages_text(codes: list[str]) -> str:
     return ", ".join(codes) if codes else _("none: every language is done")
 
 
+def save_translations(formset, *, user, save, delete) -> None:
+    """Write a translations inline through its services: deletions first, then the new and
+    changed rows, each audited by the service (`save`/`delete` take translation= and user=)."""
+    instances = formset.save(commit=False)
+    for translation in formset.deleted_objects:
+        delete(translation=translation, user=user)
+    for translation in instances:
+        save(translation=translation, user=user)
+
+
 class PartOfTheParent:
     """An inline whose rows are part of the row it sits in (an object's or a category's texts in
     another language): whoever may change the parent may change them, and the staff roles need
@@ -78,11 +88,8 @@ class CategoryAdmin(admin.ModelAdmin):
             services.category_delete(category=category, user=request.user)
 
     def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for translation in formset.deleted_objects:
-            services.category_translation_delete(translation=translation, user=request.user)
-        for translation in instances:
-            services.category_translation_save(translation=translation, user=request.user)
+        save_translations(formset, user=request.user, save=services.category_translation_save,
+                          delete=services.category_translation_delete)  # fmt: skip
 
 
 class ObjectImageForm(forms.ModelForm):
@@ -263,11 +270,8 @@ class TraceObjectAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         user = request.user
         if formset.model is TraceObjectTranslation:
-            instances = formset.save(commit=False)
-            for translation in formset.deleted_objects:
-                services.object_translation_delete(translation=translation, user=user)
-            for translation in instances:
-                services.object_translation_save(translation=translation, user=user)
+            save_translations(formset, user=user, save=services.object_translation_save,
+                              delete=services.object_translation_delete)  # fmt: skip
             return None
         if formset.model is not ObjectImage:
             return super().save_formset(request, form, formset, change)
@@ -349,8 +353,5 @@ class SitePageAdmin(admin.ModelAdmin):
             services.site_page_delete(page=page, user=request.user)
 
     def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for translation in formset.deleted_objects:
-            services.site_page_translation_delete(translation=translation, user=request.user)
-        for translation in instances:
-            services.site_page_translation_save(translation=translation, user=request.user)
+        save_translations(formset, user=request.user, save=services.site_page_translation_save,
+                          delete=services.site_page_translation_delete)  # fmt: skip
