@@ -94,3 +94,14 @@ def login_verified(client, user):
     session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
     session.save()
     return client
+
+
+def login_superuser_supervisor(client):
+    """A Supervisor who is also a superuser, second factor verified: every admin list is open.
+    The user is on `client.user`."""
+    user = make_supervisor()
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    login_verified(client, user)
+    client.user = user
+    return client

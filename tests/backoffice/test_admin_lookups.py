@@ -20,7 +20,7 @@ from backoffice.lookups import LookupAllowList, is_secret
 from backoffice.roles import SUPERVISOR
 from backoffice.site import BackofficeSite
 from tests.factories import make_object, make_tip
-from tests.personas import login_verified, make_supervisor
+from tests.personas import login_superuser_supervisor
 from tips.models import Tag, Tip
 from traceobject.audit import audit_record
 
@@ -43,13 +43,7 @@ def world(db):
 
 @pytest.fixture
 def supervisor_client(client, world):
-    """A Supervisor who is also a superuser, second factor verified: every list is open."""
-    user = make_supervisor()
-    user.is_superuser = True
-    user.save()
-    login_verified(client, user)
-    client.user = user
-    return client
+    return login_superuser_supervisor(client)
 
 
 def _declared_parameters(model_admin, request) -> set[str]:

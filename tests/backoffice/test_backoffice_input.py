@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_object, make_tip
-from tests.personas import PASSWORD, login_verified, make_supervisor
+from tests.personas import PASSWORD, login_superuser_supervisor, make_supervisor
 from tips.models import Tag
 from traceobject.audit import audit_record
 from traceobject.models import AuditEntry
@@ -35,12 +35,7 @@ def world(db):
 
 @pytest.fixture
 def supervisor_client(client, world):
-    user = make_supervisor()
-    user.is_superuser = True
-    user.save()
-    login_verified(client, user)
-    client.user = user
-    return client
+    return login_superuser_supervisor(client)
 
 
 @pytest.mark.django_db
