@@ -189,13 +189,28 @@ class StaffAccountAdmin(admin.ModelAdmin):
     change_form_template = "backoffice/user_change_form.html"
     change_password_form = AdminPasswordChangeForm
     change_user_password_template = None
-    list_display = ["username", "email", "role", "contact_access", "is_active", "is_superuser",
-                    "last_login"]  # fmt: skip
+    list_display = [
+        "username",
+        "email",
+        "role",
+        "contact_access",
+        "is_active",
+        "is_superuser",
+        "last_login",
+    ]
     list_filter = ["is_active", "groups"]
     search_fields = ["username", "email", "first_name", "last_name"]
     ordering = ["username"]
-    fields = ["username", "email", "first_name", "last_name", "is_active", "is_superuser",
-              "last_login", "date_joined"]  # fmt: skip
+    fields = [
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_active",
+        "is_superuser",
+        "last_login",
+        "date_joined",
+    ]
     readonly_fields = fields
 
     def get_urls(self):
@@ -237,10 +252,15 @@ class StaffAccountAdmin(admin.ModelAdmin):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
         staff = self.get_object(request, unquote(object_id))
-        extra = {"title": _("Staff account"), "show_save": False, "show_save_and_continue": False,
-                 "show_save_and_add_another": False, "show_delete": False,
-                 "can_manage_access": self.has_change_permission(request, staff),
-                 **(extra_context or {})}  # fmt: skip
+        extra = {
+            "title": _("Staff account"),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+            "can_manage_access": self.has_change_permission(request, staff),
+            **(extra_context or {}),
+        }
         if staff is not None:
             extra.update(_account_context(request.user, staff))
         return super().change_view(request, object_id, form_url, extra)

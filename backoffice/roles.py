@@ -11,24 +11,45 @@ SUPERVISOR = "Supervisor"
 ROLE_NAMES = {"editor": EDITOR, "investigator": INVESTIGATOR, "supervisor": SUPERVISOR}
 
 _EDITOR = [
-    "objects.add_category", "objects.change_category", "objects.delete_category",
-    "objects.view_category", "objects.add_traceobject", "objects.change_traceobject",
-    "objects.delete_traceobject", "objects.view_traceobject", "objects.add_objectimage",
-    "objects.change_objectimage", "objects.delete_objectimage", "objects.view_objectimage",
-    "objects.add_traceobjecttranslation", "objects.change_traceobjecttranslation",
-    "objects.delete_traceobjecttranslation", "objects.view_traceobjecttranslation",
-]  # fmt: skip
+    "objects.add_category",
+    "objects.change_category",
+    "objects.delete_category",
+    "objects.view_category",
+    "objects.add_traceobject",
+    "objects.change_traceobject",
+    "objects.delete_traceobject",
+    "objects.view_traceobject",
+    "objects.add_objectimage",
+    "objects.change_objectimage",
+    "objects.delete_objectimage",
+    "objects.view_objectimage",
+    "objects.add_traceobjecttranslation",
+    "objects.change_traceobjecttranslation",
+    "objects.delete_traceobjecttranslation",
+    "objects.view_traceobjecttranslation",
+]
 _INVESTIGATOR = [
-    "tips.view_tip", "tips.change_tip", "tips.view_tag", "tips.add_tag", "tips.change_tag",
-    "objects.view_traceobject", "objects.view_category",
-]  # fmt: skip
+    "tips.view_tip",
+    "tips.change_tip",
+    "tips.view_tag",
+    "tips.add_tag",
+    "tips.change_tag",
+    "objects.view_traceobject",
+    "objects.view_category",
+]
 _SUPERVISOR = sorted(
     set(_EDITOR + _INVESTIGATOR)
     | {
-        "auth.add_user", "auth.change_user", "auth.view_user", "auth.delete_user",
-        "auth.view_group", "traceobject.view_auditentry", "tips.delete_tag", CONTACT_PERMISSION,
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+        "auth.delete_user",
+        "auth.view_group",
+        "traceobject.view_auditentry",
+        "tips.delete_tag",
+        CONTACT_PERMISSION,
     }
-)  # fmt: skip
+)
 
 ROLES = {EDITOR: _EDITOR, INVESTIGATOR: _INVESTIGATOR, SUPERVISOR: _SUPERVISOR}
 

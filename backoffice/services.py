@@ -62,8 +62,10 @@ def staff_permissions(user: User) -> set[str]:
     perms = Permission.objects.all()
     if not user.is_superuser:
         perms = perms.filter(Q(group__user=user.pk) | Q(user=user.pk))
-    return {f"{app}.{codename}" for app, codename in
-            perms.values_list("content_type__app_label", "codename").distinct()}  # fmt: skip
+    return {
+        f"{app}.{codename}"
+        for app, codename in perms.values_list("content_type__app_label", "codename").distinct()
+    }
 
 
 def staff_has_contact_access(user: User) -> bool:
@@ -76,9 +78,12 @@ def staff_roles(user: User) -> list[str]:
 
 
 def staff_may_manage(
-    *, by: User, user: User, grant: Iterable[str] = (),
+    *,
+    by: User,
+    user: User,
+    grant: Iterable[str] = (),
     own: bool = False,
-) -> None:  # fmt: skip
+) -> None:
     """Raise StaffChangeRefused unless `by` may act on `user`, giving them the `grant` permissions.
 
     `own=True` for the actions a person may take on their own account (a new setup link, a reset
@@ -124,9 +129,13 @@ def _contact_permission() -> Permission:
 
 @transaction.atomic
 def staff_create(
-    *, email: str, role: str, contact_access: bool = False, by: User | None,
+    *,
+    email: str,
+    role: str,
+    contact_access: bool = False,
+    by: User | None,
     actor_name: str = "",
-) -> tuple[User, str]:  # fmt: skip
+) -> tuple[User, str]:
     """A new staff account (username = email address) with one role, and its setup link token.
 
     The account has no usable password and no second factor: the person sets both through the
@@ -142,15 +151,22 @@ def staff_create(
         grant = set(ROLES[role]) | ({CONTACT_PERMISSION} if contact_access else set())
         _refuse_more_than_held(grant=grant, held=staff_permissions(by))
     if User.objects.filter(username__iexact=email).exists():
-        raise ValidationError(_("%(email)s already has an account.") % {"email": email},
-                              code="exists")  # fmt: skip
+        raise ValidationError(
+            _("%(email)s already has an account.") % {"email": email}, code="exists"
+        )
     # No password given: create_user stores an unusable one.
     user = User.objects.create_user(username=email, email=email, is_staff=True)
     user.groups.add(group)
     if contact_access:
         user.user_permissions.add(_contact_permission())
-    audit_record(action=Action.STAFF_CREATED, user=by, actor_name=actor_name, target=user,
-                 role=role, contact_access=contact_access)  # fmt: skip
+    audit_record(
+        action=Action.STAFF_CREATED,
+        user=by,
+        actor_name=actor_name,
+        target=user,
+        role=role,
+        contact_access=contact_access,
+    )
     token = staff_setup_link_issue(user=user, by=by, actor_name=actor_name)
     return user, token
 
@@ -274,9 +290,13 @@ def staff_second_factor_reset(*, user: User, by: User | None = None, actor_name:
     user.set_unusable_password()
     user.save(update_fields=["password"])
     audit_record(
-        action=Action.OTP_RESET, user=by, actor_name=actor_name, target=user,
-        totp_devices=totp, recovery_devices=static,
-    )  # fmt: skip
+        action=Action.OTP_RESET,
+        user=by,
+        actor_name=actor_name,
+        target=user,
+        totp_devices=totp,
+        recovery_devices=static,
+    )
     return staff_setup_link_issue(user=user, by=by, actor_name=actor_name)
 
 

@@ -281,9 +281,11 @@ def end_own_session_after_password_change(request):
     auth_logout(request)
     messages.success(
         request,
-        _("Your password has been changed and every session of your account has ended. Log in "
-          "again with the new password."),
-    )  # fmt: skip
+        _(
+            "Your password has been changed and every session of your account has ended. Log in "
+            "again with the new password."
+        ),
+    )
     return redirect("admin:login")
 
 
@@ -313,8 +315,9 @@ def refused_page(request, *, staff, what: str, reason: str, status: int = 403):
     audited: an attempt to give more than one holds is worth a supervisor's attention."""
     if status == 403:
         target = {"target": staff} if staff is not None else {"target_type": "auth.user"}
-        audit_record(action=Action.STAFF_REFUSED, user=request.user, what=what, reason=reason,
-                     **target)  # fmt: skip
+        audit_record(
+            action=Action.STAFF_REFUSED, user=request.user, what=what, reason=reason, **target
+        )
     back = _account_page(staff) if staff is not None else reverse("admin:auth_user_changelist")
     context = _context(request, title=_("Not changed"), reason=reason, back=back)
     return render(request, "backoffice/staff_refused.html", context, status=status)
@@ -367,45 +370,71 @@ def staff_role(request, pk: int):
     form = StaffRoleForm(request.POST)
     if not form.is_valid():
         staff = _account_to_manage(request, pk)
-        return refused_page(request, staff=staff, what="role", status=400,
-                        reason=_("Choose one of the roles."))  # fmt: skip
-    return _change(request, pk, what="role", service=staff_role_change,
-                   role=form.cleaned_data["role"],
-                   done=_("%(name)s now has the role %(role)s."),
-                   same=_("%(name)s already had that role."))  # fmt: skip
+        return refused_page(
+            request, staff=staff, what="role", status=400, reason=_("Choose one of the roles.")
+        )
+    return _change(
+        request,
+        pk,
+        what="role",
+        service=staff_role_change,
+        role=form.cleaned_data["role"],
+        done=_("%(name)s now has the role %(role)s."),
+        same=_("%(name)s already had that role."),
+    )
 
 
 @staff_view(STAFF_ADMIN)
 @require_POST
 def staff_contact_grant(request, pk: int):
-    return _change(request, pk, what="contact_grant", service=staff_contact_access_grant,
-                   done=_("%(name)s may now see tipsters' contact details and photos."),
-                   same=_("%(name)s could already see contact details."))  # fmt: skip
+    return _change(
+        request,
+        pk,
+        what="contact_grant",
+        service=staff_contact_access_grant,
+        done=_("%(name)s may now see tipsters' contact details and photos."),
+        same=_("%(name)s could already see contact details."),
+    )
 
 
 @staff_view(STAFF_ADMIN)
 @require_POST
 def staff_contact_revoke(request, pk: int):
-    return _change(request, pk, what="contact_revoke", service=staff_contact_access_revoke,
-                   done=_("%(name)s may no longer see tipsters' contact details and photos."),
-                   same=_("%(name)s could not see contact details."))  # fmt: skip
+    return _change(
+        request,
+        pk,
+        what="contact_revoke",
+        service=staff_contact_access_revoke,
+        done=_("%(name)s may no longer see tipsters' contact details and photos."),
+        same=_("%(name)s could not see contact details."),
+    )
 
 
 @staff_view(STAFF_ADMIN)
 @require_POST
 def staff_deactivate_view(request, pk: int):
     """Close the account: it cannot log in, its sessions stop; nothing of it is deleted."""
-    return _change(request, pk, what="deactivate", service=staff_deactivate,
-                   done=_("%(name)s is deactivated: the account can no longer log in."),
-                   same=_("%(name)s was already deactivated."))  # fmt: skip
+    return _change(
+        request,
+        pk,
+        what="deactivate",
+        service=staff_deactivate,
+        done=_("%(name)s is deactivated: the account can no longer log in."),
+        same=_("%(name)s was already deactivated."),
+    )
 
 
 @staff_view(STAFF_ADMIN)
 @require_POST
 def staff_reactivate_view(request, pk: int):
-    return _change(request, pk, what="reactivate", service=staff_reactivate,
-                   done=_("%(name)s is active again."),
-                   same=_("%(name)s was already active."))  # fmt: skip
+    return _change(
+        request,
+        pk,
+        what="reactivate",
+        service=staff_reactivate,
+        done=_("%(name)s is active again."),
+        same=_("%(name)s was already active."),
+    )
 
 
 def _link_page(request, *, staff, token: str, title: str, reset: bool):

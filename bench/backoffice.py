@@ -36,19 +36,98 @@ os.environ.setdefault("VAR_DIR", "var/bench")
 N = int(os.environ.get("BENCH_TIPS", "1000000"))
 OBJECTS = 30
 
-CITIES = ["Lyon", "Utrecht", "Madrid", "Lisbon", "Warsaw", "Krakow", "Porto", "Ghent", "Vienna",
-          "Graz", "Turin", "Naples", "Seville", "Malaga", "Bremen", "Leipzig", "Tallinn", "Riga",
-          "Vilnius", "Oslo", "Bergen", "Aarhus", "Malmo", "Turku", "Cork", "Galway", "Brno",
-          "Ostrava", "Kosice", "Split", "Zagreb", "Ljubljana", "Debrecen", "Cluj", "Varna",
-          "Plovdiv", "Thessaloniki", "Patras", "Limassol", "Valletta"] + [
-          f"Town{i}" for i in range(60)]  # fmt: skip
-SHOPS = ["Primark", "Hema", "Zara", "Lidl", "Aldi", "Ikea", "Action", "Tesco", "Carrefour",
-         "Pepco", "Kik", "Tedi", "Biedronka", "Mercadona", "Coop", "Spar", "Rossmann",
-         "dm"]  # fmt: skip
+CITIES = [
+    "Lyon",
+    "Utrecht",
+    "Madrid",
+    "Lisbon",
+    "Warsaw",
+    "Krakow",
+    "Porto",
+    "Ghent",
+    "Vienna",
+    "Graz",
+    "Turin",
+    "Naples",
+    "Seville",
+    "Malaga",
+    "Bremen",
+    "Leipzig",
+    "Tallinn",
+    "Riga",
+    "Vilnius",
+    "Oslo",
+    "Bergen",
+    "Aarhus",
+    "Malmo",
+    "Turku",
+    "Cork",
+    "Galway",
+    "Brno",
+    "Ostrava",
+    "Kosice",
+    "Split",
+    "Zagreb",
+    "Ljubljana",
+    "Debrecen",
+    "Cluj",
+    "Varna",
+    "Plovdiv",
+    "Thessaloniki",
+    "Patras",
+    "Limassol",
+    "Valletta",
+] + [f"Town{i}" for i in range(60)]
+SHOPS = [
+    "Primark",
+    "Hema",
+    "Zara",
+    "Lidl",
+    "Aldi",
+    "Ikea",
+    "Action",
+    "Tesco",
+    "Carrefour",
+    "Pepco",
+    "Kik",
+    "Tedi",
+    "Biedronka",
+    "Mercadona",
+    "Coop",
+    "Spar",
+    "Rossmann",
+    "dm",
+]
 THINGS = ["bag", "lamp", "mug", "shirt", "blanket", "bottle", "toy", "curtain", "pillow", "box"]
-COUNTRIES = ["FR", "NL", "ES", "PT", "PL", "BE", "AT", "IT", "DE", "EE", "LV", "LT", "NO", "DK",
-             "SE", "FI", "IE", "CZ", "SK", "HR", "SI", "HU", "RO", "BG", "GR", "CY",
-             "MT"]  # fmt: skip
+COUNTRIES = [
+    "FR",
+    "NL",
+    "ES",
+    "PT",
+    "PL",
+    "BE",
+    "AT",
+    "IT",
+    "DE",
+    "EE",
+    "LV",
+    "LT",
+    "NO",
+    "DK",
+    "SE",
+    "FI",
+    "IE",
+    "CZ",
+    "SK",
+    "HR",
+    "SI",
+    "HU",
+    "RO",
+    "BG",
+    "GR",
+    "CY",
+    "MT",
+]
 TEMPLATES = [
     "I have seen this {thing} at {shop} in {city}, near the station.",
     "This {thing} is sold by {shop}. My sister bought one in {city} last year.",
@@ -72,10 +151,23 @@ ANSWER_TEMPLATES = [
     ("pt", "Vi isto no {shop} em {city}."),
     ("it", "L'ho comprato da {shop} a {city}."),
 ]
-VAGUE = ["My grandmother has the same one at home.", "I have one like it!", "No idea, sorry.",
-         "buy cheap watches at example dot com", "It looks like a normal {thing}."]  # fmt: skip
-STATUSES = ["new"] * 30 + ["in_review"] * 10 + ["useful"] * 5 + ["not_useful"] * 25 + [
-    "duplicate"] * 15 + ["spam"] * 10 + ["forwarded"] * 3 + ["closed"] * 2  # fmt: skip
+VAGUE = [
+    "My grandmother has the same one at home.",
+    "I have one like it!",
+    "No idea, sorry.",
+    "buy cheap watches at example dot com",
+    "It looks like a normal {thing}.",
+]
+STATUSES = (
+    ["new"] * 30
+    + ["in_review"] * 10
+    + ["useful"] * 5
+    + ["not_useful"] * 25
+    + ["duplicate"] * 15
+    + ["spam"] * 10
+    + ["forwarded"] * 3
+    + ["closed"] * 2
+)
 
 
 def ensure_database(url: str) -> None:
@@ -84,9 +176,12 @@ def ensure_database(url: str) -> None:
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     conn = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-        password=parts.password, dbname="postgres",
-    )  # fmt: skip
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+    )
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
@@ -115,10 +210,17 @@ class _Proposals:
             language = detect_language(body)
             found = answers.tip_names(place=place, body=body, language=language)
             assignment = answers.assign(found, known)
-            terms = {"names": found.keys, "common": sorted(found.common)[:30],
-                     "several": assignment.several}  # fmt: skip
-            self.done[key] = (language, assignment.key, assignment.label[:80],
-                              json.dumps(terms).replace("\\", "\\\\"))  # fmt: skip
+            terms = {
+                "names": found.keys,
+                "common": sorted(found.common)[:30],
+                "several": assignment.several,
+            }
+            self.done[key] = (
+                language,
+                assignment.key,
+                assignment.label[:80],
+                json.dumps(terms).replace("\\", "\\\\"),
+            )
         proposed = self.done[key]
         if proposed[1]:
             known[proposed[1]] = known.get(proposed[1], 0) + 1
@@ -145,9 +247,12 @@ def seed(n: int) -> None:
     objects = list(TraceObject.objects.all()[:OBJECTS])
     for i in range(len(objects), OBJECTS):
         obj = TraceObject(
-            category=category, title=f"Bench object {i}", question="Where is this sold?",
-            alt_text="A bench object", status="published",
-        )  # fmt: skip
+            category=category,
+            title=f"Bench object {i}",
+            question="Where is this sold?",
+            alt_text="A bench object",
+            status="published",
+        )
         objects.append(object_services.object_save(obj=obj))
     ids = [o.pk for o in objects]
     rng = random.Random(42)
@@ -155,11 +260,29 @@ def seed(n: int) -> None:
     answers_of = {pk: rng.sample(SHOPS, 4) for pk in ids}
     start = time.perf_counter()
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    columns = ["trace_object_id", "body", "country", "place", "link", "certainty",
-               "contact_encrypted", "photo_name", "language", "receipt_hash", "submission_hash",
-               "status", "received_at", "updated_at", "priority", "forwarded_to",
-               "forwarded_country", "detected_language", "answer_key", "answer_label",
-               "answer_terms"]  # fmt: skip
+    columns = [
+        "trace_object_id",
+        "body",
+        "country",
+        "place",
+        "link",
+        "certainty",
+        "contact_encrypted",
+        "photo_name",
+        "language",
+        "receipt_hash",
+        "submission_hash",
+        "status",
+        "received_at",
+        "updated_at",
+        "priority",
+        "forwarded_to",
+        "forwarded_country",
+        "detected_language",
+        "answer_key",
+        "answer_label",
+        "answer_terms",
+    ]
     proposals = _Proposals()
     with connection.cursor() as cursor:
         # Building the GIN indexes once after COPY is much faster than keeping them up to date.
@@ -178,13 +301,33 @@ def seed(n: int) -> None:
                 place = shop if rng.random() < 0.3 else ""
                 received = now - timedelta(hours=rng.randrange(0, 24 * 700))
                 proposed = proposals.get(obj_id, body, place)
-                buf.write("\t".join([
-                    str(obj_id), body, rng.choice(COUNTRIES) if place else "", place,
-                    "" if rng.random() > 0.05 else f"https://shop.example/{thing}-{rng.randrange(500)}",
-                    "think", "\\\\x", "", language,
-                    secrets.token_hex(32), secrets.token_hex(32), rng.choice(STATUSES),
-                    received.isoformat(), received.isoformat(), "1", "", "", *proposed,
-                ]) + "\n")  # fmt: skip
+                buf.write(
+                    "\t".join(
+                        [
+                            str(obj_id),
+                            body,
+                            rng.choice(COUNTRIES) if place else "",
+                            place,
+                            ""
+                            if rng.random() > 0.05
+                            else f"https://shop.example/{thing}-{rng.randrange(500)}",
+                            "think",
+                            "\\\\x",
+                            "",
+                            language,
+                            secrets.token_hex(32),
+                            secrets.token_hex(32),
+                            rng.choice(STATUSES),
+                            received.isoformat(),
+                            received.isoformat(),
+                            "1",
+                            "",
+                            "",
+                            *proposed,
+                        ]
+                    )
+                    + "\n"
+                )
             buf.seek(0)
             cursor.cursor.copy_expert(f"COPY tips_tip ({', '.join(columns)}) FROM STDIN", buf)
             print(f"seed: {min(n, offset + batch):,} tips ({time.perf_counter() - start:.0f} s)")
@@ -229,15 +372,17 @@ def measure() -> None:
     tips_url = reverse("admin:tips_tip_changelist")
     pages = [
         ("admin tip list", tips_url),
-        ("filtered list (object+status+country)",
-         f"{tips_url}?trace_object__id__exact={obj.pk}&status__exact=new&country__exact=FR"),
+        (
+            "filtered list (object+status+country)",
+            f"{tips_url}?trace_object__id__exact={obj.pk}&status__exact=new&country__exact=FR",
+        ),
         ("full-text search 'utrecht'", f"{tips_url}?q=utrecht"),
         ("triage queue", reverse("tipstaff:triage")),
         ("triage queue after a skip", f"{reverse('tipstaff:triage')}?after={first_new.pk}"),
         ("per-object view (its answers)", reverse("tipstaff:object_tips", args=[obj.pk])),
         ("tip page", reverse("admin:tips_tip_change", args=[first_new.pk])),
         ("back-office index (the desk)", reverse("admin:index")),
-    ]  # fmt: skip
+    ]
     print(
         f"\n{Tip.objects.order_by().count():,} tips on {TraceObject.objects.count()} objects"
         f" (that COUNT is the bench's own, not a page's)\n"

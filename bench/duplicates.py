@@ -67,16 +67,23 @@ def run(rows: list[dict]) -> dict:
         obj = objects.get(row["object"])
         if obj is None:
             obj = TraceObject(
-                category=category, title=row["object_title"], question="Where is this sold?",
-                description=row["object_description"], alt_text=row["object_title"],
+                category=category,
+                title=row["object_title"],
+                question="Where is this sold?",
+                description=row["object_description"],
+                alt_text=row["object_title"],
                 status="published",
-            )  # fmt: skip
+            )
             objects[row["object"]] = obj = object_services.object_save(obj=obj)
         language = row["language"] if row["language"] in PORTAL_LANGUAGES else "en"
         receipt = services.tip_create(
-            obj=obj, body=row["body"], place=row["place"], country=row["country"],
-            language=language, submission_hash=secrets.token_hex(32),
-        )  # fmt: skip
+            obj=obj,
+            body=row["body"],
+            place=row["place"],
+            country=row["country"],
+            language=language,
+            submission_hash=secrets.token_hex(32),
+        )
         tips.append((row, receipt.tip.pk))
     stored = Tip.objects.in_bulk([pk for _, pk in tips])
     lists = {pk: selectors.tip_duplicates(tip=stored[pk]) for _, pk in tips}
@@ -138,25 +145,37 @@ def report(result: dict) -> None:
     right = sum(want == got for want, got in with_one)
 
     lone = sum(1 for r, _ in tips if r["answer"] is None)
-    print(f"{len(tips)} tips on {len(by_object)} objects, {true_pairs} true pairs, "
-          f"{lone} tips with no single answer\n")  # fmt: skip
+    print(
+        f"{len(tips)} tips on {len(by_object)} objects, {true_pairs} true pairs, "
+        f"{lone} tips with no single answer\n"
+    )
     print(f"{'':26} {'precision':>9} {'recall':>7}   counts")
-    print(f"{'proposed answers':26} {_ratio(both, proposed):9.3f}"
-          f" {_ratio(both, true_pairs):7.3f}   {both} of {proposed} proposed pairs true;"
-          f" {both} of {true_pairs} true pairs")  # fmt: skip
-    print(f"{'likely duplicates (<= 8)':26} {_ratio(listed_true, listed):9.3f}"
-          f" {_ratio(found, reachable):7.3f}   {listed_true} of {listed} listed true;"
-          f" {found} of {reachable} reachable partners listed")  # fmt: skip
-    print(f"{'pre-selected match':26} {_ratio(preselected_true, preselected):9.3f} {'':7}"
-          f"   {preselected_true} of {preselected}")  # fmt: skip
-    print(f"{'language detected':26} {_ratio(right, len(with_one)):9.3f} {'':7}   right on "
-          f"{right} of {len(with_one)}; {len(tips) - len(with_one)} not told\n")  # fmt: skip
+    print(
+        f"{'proposed answers':26} {_ratio(both, proposed):9.3f}"
+        f" {_ratio(both, true_pairs):7.3f}   {both} of {proposed} proposed pairs true;"
+        f" {both} of {true_pairs} true pairs"
+    )
+    print(
+        f"{'likely duplicates (<= 8)':26} {_ratio(listed_true, listed):9.3f}"
+        f" {_ratio(found, reachable):7.3f}   {listed_true} of {listed} listed true;"
+        f" {found} of {reachable} reachable partners listed"
+    )
+    print(
+        f"{'pre-selected match':26} {_ratio(preselected_true, preselected):9.3f} {'':7}"
+        f"   {preselected_true} of {preselected}"
+    )
+    print(
+        f"{'language detected':26} {_ratio(right, len(with_one)):9.3f} {'':7}   right on "
+        f"{right} of {len(with_one)}; {len(tips) - len(with_one)} not told\n"
+    )
 
     def show(tip):
         row = row_of[tip.pk]
         text = (row["place"] + " | " if row["place"] else "") + row["body"]
-        return f"[{row['answer'] or ('several' if row['several'] else '-')} → " \
-               f"{tip.answer_key or '-'}] {text[:60]}"  # fmt: skip
+        return (
+            f"[{row['answer'] or ('several' if row['several'] else '-')} → "
+            f"{tip.answer_key or '-'}] {text[:60]}"
+        )
 
     print("Worst errors — proposed together, not one answer:")
     for a, b in false_merges[:10]:

@@ -88,8 +88,12 @@ class CategoryAdmin(admin.ModelAdmin):
             services.category_delete(category=category, user=request.user)
 
     def save_formset(self, request, form, formset, change):
-        save_translations(formset, user=request.user, save=services.category_translation_save,
-                          delete=services.category_translation_delete)  # fmt: skip
+        save_translations(
+            formset,
+            user=request.user,
+            save=services.category_translation_save,
+            delete=services.category_translation_delete,
+        )
 
 
 class ObjectImageForm(forms.ModelForm):
@@ -270,8 +274,12 @@ class TraceObjectAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         user = request.user
         if formset.model is TraceObjectTranslation:
-            save_translations(formset, user=user, save=services.object_translation_save,
-                              delete=services.object_translation_delete)  # fmt: skip
+            save_translations(
+                formset,
+                user=user,
+                save=services.object_translation_save,
+                delete=services.object_translation_delete,
+            )
             return None
         if formset.model is not ObjectImage:
             return super().save_formset(request, form, formset, change)
@@ -353,5 +361,9 @@ class SitePageAdmin(admin.ModelAdmin):
             services.site_page_delete(page=page, user=request.user)
 
     def save_formset(self, request, form, formset, change):
-        save_translations(formset, user=request.user, save=services.site_page_translation_save,
-                          delete=services.site_page_translation_delete)  # fmt: skip
+        save_translations(
+            formset,
+            user=request.user,
+            save=services.site_page_translation_save,
+            delete=services.site_page_translation_delete,
+        )

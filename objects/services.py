@@ -339,9 +339,14 @@ def object_image_edit(
     image.edit_published_at = timezone.now()
     with transaction.atomic():
         _store_derivatives(image=image, processed=processed)
-        audit_record(action=Action.IMAGE_PUBLISHED, user=user, target=image,
-                     object=image.trace_object_id, crop=bool(image.crop),
-                     redactions=len(image.redactions))  # fmt: skip
+        audit_record(
+            action=Action.IMAGE_PUBLISHED,
+            user=user,
+            target=image,
+            object=image.trace_object_id,
+            crop=bool(image.crop),
+            redactions=len(image.redactions),
+        )
     return image
 
 
@@ -503,8 +508,13 @@ def object_image_update(
         image.is_primary = primary
         image.save(update_fields=["alt_text", "position", "is_primary"])
         if fields := [name for name in after if before[name] != after[name]]:
-            audit_record(action=Action.CHANGE, user=user, target=image,
-                         object=image.trace_object_id, fields=fields)  # fmt: skip
+            audit_record(
+                action=Action.CHANGE,
+                user=user,
+                target=image,
+                object=image.trace_object_id,
+                fields=fields,
+            )
     page_cache.bump(page_cache.PAGES)
     return image
 
@@ -547,8 +557,13 @@ def object_translation_save(
     with transaction.atomic():
         translation.save()
         search.rebuild([translation.trace_object_id])
-        audit_record(action=action, user=user, target=translation,
-                     object=translation.trace_object_id, language=translation.language)  # fmt: skip
+        audit_record(
+            action=action,
+            user=user,
+            target=translation,
+            object=translation.trace_object_id,
+            language=translation.language,
+        )
     page_cache.bump(page_cache.PAGES)
     return translation
 
@@ -557,8 +572,13 @@ def object_translation_delete(
     *, translation: TraceObjectTranslation, user: User | None = None
 ) -> None:
     with transaction.atomic():
-        audit_record(action=Action.DELETE, user=user, target=translation,
-                     object=translation.trace_object_id, language=translation.language)  # fmt: skip
+        audit_record(
+            action=Action.DELETE,
+            user=user,
+            target=translation,
+            object=translation.trace_object_id,
+            language=translation.language,
+        )
         translation.delete()
         search.rebuild([translation.trace_object_id])
     page_cache.bump(page_cache.PAGES)
@@ -573,8 +593,13 @@ def object_delete(*, obj: TraceObject, user: User | None = None) -> None:
     Deleting the row alone would cascade to its images and leave their derivatives public.
     """
     with transaction.atomic():
-        audit_record(action=Action.DELETE, user=user, target=obj, reference=obj.reference,
-                     images=obj.images.count())  # fmt: skip
+        audit_record(
+            action=Action.DELETE,
+            user=user,
+            target=obj,
+            reference=obj.reference,
+            images=obj.images.count(),
+        )
         for image in obj.images.all():
             object_image_delete(image=image, user=user)
         obj.delete()
@@ -637,8 +662,13 @@ def category_translation_save(
     action = Action.CREATE if translation.pk is None else Action.CHANGE
     translation.save()
     search.rebuild(_category_objects(translation.category_id))
-    audit_record(action=action, user=user, target=translation,
-                 category=translation.category_id, language=translation.language)  # fmt: skip
+    audit_record(
+        action=action,
+        user=user,
+        target=translation,
+        category=translation.category_id,
+        language=translation.language,
+    )
     page_cache.bump(page_cache.PAGES)
     return translation
 
@@ -647,8 +677,13 @@ def category_translation_save(
 def category_translation_delete(
     *, translation: CategoryTranslation, user: User | None = None
 ) -> None:
-    audit_record(action=Action.DELETE, user=user, target=translation,
-                 category=translation.category_id, language=translation.language)  # fmt: skip
+    audit_record(
+        action=Action.DELETE,
+        user=user,
+        target=translation,
+        category=translation.category_id,
+        language=translation.language,
+    )
     translation.delete()
     search.rebuild(_category_objects(translation.category_id))
     page_cache.bump(page_cache.PAGES)
@@ -741,8 +776,13 @@ def site_page_translation_save(
     action = Action.CREATE if translation.pk is None else Action.CHANGE
     with transaction.atomic():
         translation.save()
-        audit_record(action=action, user=user, target=translation, page=translation.page_id,
-                     language=translation.language)  # fmt: skip
+        audit_record(
+            action=action,
+            user=user,
+            target=translation,
+            page=translation.page_id,
+            language=translation.language,
+        )
     page_cache.bump(page_cache.PAGES)
     return translation
 
@@ -751,8 +791,13 @@ def site_page_translation_delete(
     *, translation: SitePageTranslation, user: User | None = None
 ) -> None:
     with transaction.atomic():
-        audit_record(action=Action.DELETE, user=user, target=translation,
-                     page=translation.page_id, language=translation.language)  # fmt: skip
+        audit_record(
+            action=Action.DELETE,
+            user=user,
+            target=translation,
+            page=translation.page_id,
+            language=translation.language,
+        )
         translation.delete()
     page_cache.bump(page_cache.PAGES)
 

@@ -31,8 +31,13 @@ from traceobject.storage import private_storage
 def image_original(request, pk: int):
     """The original as uploaded, as a download: the only way anyone gets it."""
     image = get_object_or_404(ObjectImage.objects.select_related("trace_object"), pk=pk)
-    audit_record(action=Action.VIEW, user=request.user, target=image, what="original",
-                 object=image.trace_object_id)  # fmt: skip
+    audit_record(
+        action=Action.VIEW,
+        user=request.user,
+        target=image,
+        what="original",
+        object=image.trace_object_id,
+    )
     fmt = image.original_format or "JPEG"
     filename = (
         f"{image.trace_object.reference}-image-{image.pk}.{imaging.ALLOWED_FORMATS.get(fmt, 'bin')}"
@@ -50,8 +55,13 @@ def image_original(request, pk: int):
 def image_source(request, pk: int):
     """The unedited original, oriented and scaled down, for the editor to draw on."""
     image = get_object_or_404(ObjectImage, pk=pk)
-    audit_record(action=Action.VIEW, user=request.user, target=image, what="source",
-                 object=image.trace_object_id)  # fmt: skip
+    audit_record(
+        action=Action.VIEW,
+        user=request.user,
+        target=image,
+        what="source",
+        object=image.trace_object_id,
+    )
     with image.original.open("rb") as fh:
         data = fh.read()
     try:
@@ -72,8 +82,14 @@ def image_preview(request, pk: int):
     if item is None:
         raise Http404("no such preview")
     # Before its crop and redactions are published, a preview is the case image itself.
-    audit_record(action=Action.VIEW, user=request.user, target=image, what="preview_image",
-                 object=image.trace_object_id, size=item.get("role", ""))  # fmt: skip
+    audit_record(
+        action=Action.VIEW,
+        user=request.user,
+        target=image,
+        what="preview_image",
+        object=image.trace_object_id,
+        size=item.get("role", ""),
+    )
     try:
         fh = private_storage().open(item["private_name"], "rb")
     except FileNotFoundError:
@@ -123,8 +139,13 @@ def image_edit(request, pk: int):
                         )
                     with image.original.open("rb") as fh:
                         content = imaging.render_preview(fh.read(), edit=edit)
-                    audit_record(action=Action.VIEW, user=request.user, target=image,
-                                 what="preview", object=image.trace_object_id)  # fmt: skip
+                    audit_record(
+                        action=Action.VIEW,
+                        user=request.user,
+                        target=image,
+                        what="preview",
+                        object=image.trace_object_id,
+                    )
                     preview = "data:image/jpeg;base64," + base64.b64encode(content).decode()
                 except imaging.ImageRejected as exc:
                     form.add_error(None, str(exc))

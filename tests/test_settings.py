@@ -275,8 +275,13 @@ def test_a_bad_operator_setting_fails_loudly(tmp_path, name, value, message):
 def test_a_development_site_names_a_clearly_fictional_operator(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", "import traceobject.settings as s; print(s.OPERATOR_NAME)"],
-        env={**{k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}},
-             "DEBUG": "1", "VAR_DIR": str(tmp_path)},
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        env={
+            **{k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}},
+            "DEBUG": "1",
+            "VAR_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "fictional" in result.stdout

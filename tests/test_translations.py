@@ -93,8 +93,19 @@ def test_arabic_plural_forms_are_those_gettext_defines():
     assert headers == [ARABIC_PLURAL_FORMS]
 
 
-ARABIC_SAMPLES = [(0, 0), (1, 1), (2, 2), (3, 3), (10, 3), (11, 4), (99, 4), (100, 5), (102, 5),
-                  (103, 3), (111, 4)]  # fmt: skip
+ARABIC_SAMPLES = [
+    (0, 0),
+    (1, 1),
+    (2, 2),
+    (3, 3),
+    (10, 3),
+    (11, 4),
+    (99, 4),
+    (100, 5),
+    (102, 5),
+    (103, 3),
+    (111, 4),
+]
 
 
 @pytest.mark.parametrize(("n", "form"), ARABIC_SAMPLES)

@@ -194,9 +194,18 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Tip)
 class TipAdmin(admin.ModelAdmin):
-    list_display = ["id", "object_thumb", "object_reference", "status", "short_body",
-                    "answer_label", "country_name", "detected_language", "assignee",
-                    "received_at"]  # fmt: skip
+    list_display = [
+        "id",
+        "object_thumb",
+        "object_reference",
+        "status",
+        "short_body",
+        "answer_label",
+        "country_name",
+        "detected_language",
+        "assignee",
+        "received_at",
+    ]
     list_select_related = ["trace_object", "assignee"]
     list_filter = [
         StatusFilter,
@@ -219,15 +228,45 @@ class TipAdmin(admin.ModelAdmin):
     list_per_page = 50
     action_form = TipActionForm
     actions = ["export_csv", "mark_duplicate", "forward", "ask_tipsters", "add_tag", "remove_tag"]
-    fields = ["trace_object", "status", "body", "place", "country", "link_as_text", "certainty",
-              "language", "received_at", "assignee", "priority", "tags", "duplicate_of",
-              "forwarded_to", "forwarded_country", "forwarded_at", "forwarded_by",
-              "status_changed_at", "status_changed_by"]  # fmt: skip
-    readonly_fields = ["trace_object", "status", "body", "place", "country", "link_as_text",
-                       "certainty",
-                       "language", "received_at", "duplicate_of", "forwarded_to",
-                       "forwarded_country", "forwarded_at", "forwarded_by", "status_changed_at",
-                       "status_changed_by"]  # fmt: skip
+    fields = [
+        "trace_object",
+        "status",
+        "body",
+        "place",
+        "country",
+        "link_as_text",
+        "certainty",
+        "language",
+        "received_at",
+        "assignee",
+        "priority",
+        "tags",
+        "duplicate_of",
+        "forwarded_to",
+        "forwarded_country",
+        "forwarded_at",
+        "forwarded_by",
+        "status_changed_at",
+        "status_changed_by",
+    ]
+    readonly_fields = [
+        "trace_object",
+        "status",
+        "body",
+        "place",
+        "country",
+        "link_as_text",
+        "certainty",
+        "language",
+        "received_at",
+        "duplicate_of",
+        "forwarded_to",
+        "forwarded_country",
+        "forwarded_at",
+        "forwarded_by",
+        "status_changed_at",
+        "status_changed_by",
+    ]
     autocomplete_fields = ["tags"]
     change_form_template = "backoffice/tip_change_form.html"
 
@@ -266,15 +305,27 @@ class TipAdmin(admin.ModelAdmin):
         thumb = image.thumb if image else None
         if not thumb:
             return ""
-        return format_html('<img class="tip-thumb" src="{}" alt="{}" width="{}" height="{}">',
-                           thumb["url"], image.alt, thumb["width"], thumb["height"])  # fmt: skip
+        return format_html(
+            '<img class="tip-thumb" src="{}" alt="{}" width="{}" height="{}">',
+            thumb["url"],
+            image.alt,
+            thumb["width"],
+            thumb["height"],
+        )
 
     def get_queryset(self, request):
         # The objects' primary images in one query for the list's thumbnails.
-        return super().get_queryset(request).prefetch_related(
-            Prefetch("trace_object__images", queryset=ObjectImage.objects.filter(is_primary=True),
-                     to_attr="primary_images")
-        )  # fmt: skip
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "trace_object__images",
+                    queryset=ObjectImage.objects.filter(is_primary=True),
+                    to_attr="primary_images",
+                )
+            )
+        )
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -303,10 +354,16 @@ class TipAdmin(admin.ModelAdmin):
         cl = getattr(response, "context_data", {}).get("cl")
         if cl is not None:
             shown = [tip.pk for tip in cl.result_list]
-            audit_record(action=Action.VIEW, user=request.user, target_type="tips.tip",
-                         target_id="list", query=_list_query(request), shown=len(shown),
-                         first=shown[0] if shown else None,
-                         last=shown[-1] if shown else None)  # fmt: skip
+            audit_record(
+                action=Action.VIEW,
+                user=request.user,
+                target_type="tips.tip",
+                target_id="list",
+                query=_list_query(request),
+                shown=len(shown),
+                first=shown[0] if shown else None,
+                last=shown[-1] if shown else None,
+            )
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -322,15 +379,18 @@ class TipAdmin(admin.ModelAdmin):
                 duplicates=selectors.tip_duplicates(tip=tip),
                 answer=selectors.tip_answer(tip=tip),
                 image=tip.trace_object.primary_image,
-                statuses=[(s.value, s.label) for s in Tip.Status
-                          if s in services.TRANSITIONS[tip.status]
-                          and s not in (Tip.Status.DUPLICATE, Tip.Status.FORWARDED)],
+                statuses=[
+                    (s.value, s.label)
+                    for s in Tip.Status
+                    if s in services.TRANSITIONS[tip.status]
+                    and s not in (Tip.Status.DUPLICATE, Tip.Status.FORWARDED)
+                ],
                 can_reveal=request.user.has_perm(CONTACT_PERMISSION),
                 priorities=Tip.Priority.choices,
                 question_form=QuestionForm(initial=typed),
                 forward_form=ForwardForm(initial=typed),
                 note_form=NoteForm(initial=typed),
-            )  # fmt: skip
+            )
         return super().change_view(request, object_id, form_url, extra)
 
     def save_model(self, request, obj, form, change):
@@ -366,24 +426,31 @@ class TipAdmin(admin.ModelAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
-    @admin.action(description=_("Mark selected as duplicates of the tip id given"),
-                  permissions=["change"])  # fmt: skip
+    @admin.action(
+        description=_("Mark selected as duplicates of the tip id given"), permissions=["change"]
+    )
     def mark_duplicate(self, request, queryset):
         original = Tip.objects.filter(pk=request.POST.get("duplicate_of") or 0).first()
         if original is None:
             self.message_user(request, _("Give the original tip's id."), messages.ERROR)
             return
         try:
-            n = services.tip_mark_duplicate(tips=list(queryset), original=original,
-                                            user=request.user)  # fmt: skip
+            n = services.tip_mark_duplicate(
+                tips=list(queryset), original=original, user=request.user
+            )
         except services.TransitionNotAllowed:
-            self.message_user(request, _("Only tips on the same object, not yet closed, can be "
-                                         "marked duplicates."), messages.ERROR)  # fmt: skip
+            self.message_user(
+                request,
+                _("Only tips on the same object, not yet closed, can be marked duplicates."),
+                messages.ERROR,
+            )
             return
         self.message_user(request, _("%(n)d tips marked duplicates.") % {"n": n})
 
-    @admin.action(description=_("Forward selected (and their duplicates) to the agency given"),
-                  permissions=["change"])  # fmt: skip
+    @admin.action(
+        description=_("Forward selected (and their duplicates) to the agency given"),
+        permissions=["change"],
+    )
     def forward(self, request, queryset):
         agency = (request.POST.get("agency") or "").strip()
         if not agency:
@@ -394,8 +461,9 @@ class TipAdmin(admin.ModelAdmin):
             for tip in queryset:
                 done += len(services.tip_forward(tip=tip, user=request.user, agency=agency))
         except services.TransitionNotAllowed:
-            self.message_user(request, _("Some tips cannot be forwarded from their status."),
-                              messages.ERROR)  # fmt: skip
+            self.message_user(
+                request, _("Some tips cannot be forwarded from their status."), messages.ERROR
+            )
         self.message_user(request, _("%(n)d tips forwarded.") % {"n": done})
 
     # --- Bulk actions with a confirmation page (like Django's "delete selected") ---------------
@@ -422,8 +490,9 @@ class TipAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, template, context)
 
-    @admin.action(description=_("Ask the tipsters of the selected tips a question"),
-                  permissions=["change"])  # fmt: skip
+    @admin.action(
+        description=_("Ask the tipsters of the selected tips a question"), permissions=["change"]
+    )
     def ask_tipsters(self, request, queryset):
         form = QuestionForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -436,9 +505,14 @@ class TipAdmin(admin.ModelAdmin):
                 % {"n": result.done, "skipped": result.skipped},
             )
             return None
-        return self._confirm(request, queryset, action="ask_tipsters", form=form,
-                             title=_("Ask the tipsters a question"),
-                             template="backoffice/tips_bulk_ask.html")  # fmt: skip
+        return self._confirm(
+            request,
+            queryset,
+            action="ask_tipsters",
+            form=form,
+            title=_("Ask the tipsters a question"),
+            template="backoffice/tips_bulk_ask.html",
+        )
 
     def _tag_action(self, request, queryset, *, add: bool):
         form = TagChoiceForm(request.POST if "apply" in request.POST else None)
@@ -453,9 +527,14 @@ class TipAdmin(admin.ModelAdmin):
             self.message_user(request, message % {"tag": tag.name, "n": result.done})
             return None
         title = _("Add a tag") if add else _("Remove a tag")
-        return self._confirm(request, queryset, action="add_tag" if add else "remove_tag",
-                             form=form, title=title,
-                             template="backoffice/tips_bulk_tag.html")  # fmt: skip
+        return self._confirm(
+            request,
+            queryset,
+            action="add_tag" if add else "remove_tag",
+            form=form,
+            title=title,
+            template="backoffice/tips_bulk_tag.html",
+        )
 
     @admin.action(description=_("Add a tag to the selected tips"), permissions=["change"])
     def add_tag(self, request, queryset):

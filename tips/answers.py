@@ -48,8 +48,24 @@ MAX_NAMES = 12
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _APOSTROPHE = re.compile(r"['’]")
 # French and Italian elisions before a name: "l'Action", "d'Ikea", "all'Esselunga".
-_ELISIONS = {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "all", "dell", "nell", "dall", "sull",
-             "un", "po"}  # fmt: skip
+_ELISIONS = {
+    "l",
+    "d",
+    "j",
+    "m",
+    "n",
+    "s",
+    "t",
+    "c",
+    "qu",
+    "all",
+    "dell",
+    "nell",
+    "dall",
+    "sull",
+    "un",
+    "po",
+}
 # Consonant skeleton for names in another script: Arabic spells few vowels and has no p or v.
 _SKELETON_MAP = str.maketrans({"c": "k", "q": "k", "p": "b", "v": "f", "g": "j"})
 
@@ -177,9 +193,13 @@ def tip_names(
                 if joined not in seen and len(joined) <= KEY_LENGTH:
                     seen.add(joined)
                     found.names.append(
-                        Name(key=joined, label=f"{previous.label} {raw}",
-                             weight=name_weight(joined), joined=True)
-                    )  # fmt: skip
+                        Name(
+                            key=joined,
+                            label=f"{previous.label} {raw}",
+                            weight=name_weight(joined),
+                            joined=True,
+                        )
+                    )
             previous = name
     found.names = found.names[:MAX_NAMES]
     return found

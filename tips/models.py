@@ -194,7 +194,7 @@ class Tip(models.Model):
                     "status",
                     "country",
                     "detected_language",
-                ],  # fmt: skip
+                ],
                 condition=~Q(answer_key=""),
                 name="tip_object_answer_idx",
             ),

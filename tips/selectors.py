@@ -172,8 +172,14 @@ def _similar_recent(tip: Tip, limit: int) -> list[tuple[int, float]]:
         "AS recent "
         "WHERE score >= %s ORDER BY score DESC, id DESC LIMIT %s"
     )
-    params: list[str | int | float] = [tip.body, tip.trace_object_id, tip.pk, DUPLICATE_WINDOW,
-                                        DUPLICATE_SIMILARITY, limit]  # fmt: skip
+    params: list[str | int | float] = [
+        tip.body,
+        tip.trace_object_id,
+        tip.pk,
+        DUPLICATE_WINDOW,
+        DUPLICATE_SIMILARITY,
+        limit,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
@@ -199,9 +205,17 @@ def _similar_older(tip: Tip, limit: int) -> list[tuple[int, float]]:
     back afterwards; a cancelled statement rolls the savepoint and the setting back).
     """
     params: list[str | int | float] = [
-        tip.body, tip.trace_object_id, tip.pk, tip.body, tip.body, DUPLICATE_SIMILARITY,
-        tip.trace_object_id, tip.pk, DUPLICATE_WINDOW - 1, limit,
-    ]  # fmt: skip
+        tip.body,
+        tip.trace_object_id,
+        tip.pk,
+        tip.body,
+        tip.body,
+        DUPLICATE_SIMILARITY,
+        tip.trace_object_id,
+        tip.pk,
+        DUPLICATE_WINDOW - 1,
+        limit,
+    ]
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
@@ -304,7 +318,7 @@ def object_answers(*, object_id: int, limit: int = 20, key: str = "") -> list[Pr
                 first=first,
                 countries=spread[row["answer_key"]]["countries"],
                 languages=spread[row["answer_key"]]["languages"],
-            )  # fmt: skip
+            )
         )
     return found
 
@@ -347,11 +361,15 @@ def desk_summary(*, objects: int = 5, answers_each: int = 3) -> dict:
     return {
         "new": queue_left(),
         "objects": [
-            {"obj": found[pk], "new": n,
-             "answers": object_answers(object_id=pk, limit=answers_each)}
-            for pk, n in by_object if pk in found
+            {
+                "obj": found[pk],
+                "new": n,
+                "answers": object_answers(object_id=pk, limit=answers_each),
+            }
+            for pk, n in by_object
+            if pk in found
         ],
-    }  # fmt: skip
+    }
 
 
 def tip_next_in_queue(*, after_id: int | None = None, object_id: int | None = None) -> Tip | None:

@@ -112,9 +112,13 @@ def triage_queue(request):
     object_id = _int(request.GET.get("object"))
     tip = selectors.tip_next_in_queue(after_id=_int(request.GET.get("after")), object_id=object_id)
     context = _context(
-        request, title=_("Triage queue"), tip=tip, object_id=object_id,
-        left=selectors.queue_left(object_id=object_id), last=request.session.get(LAST_KEY),
-    )  # fmt: skip
+        request,
+        title=_("Triage queue"),
+        tip=tip,
+        object_id=object_id,
+        left=selectors.queue_left(object_id=object_id),
+        last=request.session.get(LAST_KEY),
+    )
     if tip is not None:
         audit_record(action=Action.VIEW, user=request.user, target=tip, page="triage")
         skip = {"after": tip.pk, **({"object": object_id} if object_id else {})}
@@ -274,9 +278,11 @@ def tip_forward(request, pk: int):
         return _back(request, tip)
     try:
         done = services.tip_forward(
-            tip=tip, user=request.user, agency=form.cleaned_data["agency"],
+            tip=tip,
+            user=request.user,
+            agency=form.cleaned_data["agency"],
             country=form.cleaned_data["country"] or "",
-        )  # fmt: skip
+        )
     except services.TransitionNotAllowed:
         return _not_allowed(request, tip)
     return _decided(request, tip, _("%(n)d tips recorded as forwarded") % {"n": len(done)})
@@ -401,7 +407,9 @@ def answer_confirm(request, pk: int):
     def decide(obj, key, data):
         done = services.answer_confirm(obj=obj, key=key, user=request.user)
         return _("Answer confirmed: %(n)d tips folded into tip %(id)d.") % {
-            "n": done.folded, "id": done.root.pk}  # fmt: skip
+            "n": done.folded,
+            "id": done.root.pk,
+        }
 
     return _answer_decision(request, pk, AnswerChoiceForm, decide)
 
@@ -422,7 +430,9 @@ def answer_useful(request, pk: int):
     def decide(obj, key, data):
         done = services.answer_mark_useful(obj=obj, key=key, user=request.user)
         return _("Answer marked useful: tip %(id)d and the %(n)d tips folded into it.") % {
-            "id": done.root.pk, "n": done.folded}  # fmt: skip
+            "id": done.root.pk,
+            "n": done.folded,
+        }
 
     return _answer_decision(request, pk, AnswerChoiceForm, decide)
 
@@ -436,7 +446,9 @@ def answer_forward(request, pk: int):
             obj=obj, key=key, user=request.user, agency=agency, country=country
         )
         return _("Answer forwarded to %(agency)s: %(n)d tips recorded as passed on.") % {
-            "agency": data["agency"], "n": done.done}  # fmt: skip
+            "agency": data["agency"],
+            "n": done.done,
+        }
 
     return _answer_decision(request, pk, AnswerForwardForm, decide)
 
@@ -447,8 +459,10 @@ def answer_forward(request, pk: int):
 def answer_ask(request, pk: int):
     def decide(obj, key, data):
         done = services.answer_ask(obj=obj, key=key, user=request.user, body=data["body"])
-        said = _("Question asked to every tipster of the answer: %(n)d tips; %(skipped)d closed "
-                 "tips were left out.")  # fmt: skip
+        said = _(
+            "Question asked to every tipster of the answer: %(n)d tips; %(skipped)d closed "
+            "tips were left out."
+        )
         return said % {"n": done.done, "skipped": done.skipped}
 
     return _answer_decision(request, pk, AnswerQuestionForm, decide)

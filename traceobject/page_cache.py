@@ -140,8 +140,11 @@ def canonical_query(request) -> str:
     """The query string a cached page is named by: only the parameters a cached view reads
     (PUBLIC_PAGE_QUERY_PARAMS), each once, in that fixed order. `?junk=1`, a repeated or
     reordered parameter all name the same page, so junk cannot fill the cache."""
-    kept = [(name, request.GET[name]) for name in settings.PUBLIC_PAGE_QUERY_PARAMS
-            if name in request.GET]  # fmt: skip
+    kept = [
+        (name, request.GET[name])
+        for name in settings.PUBLIC_PAGE_QUERY_PARAMS
+        if name in request.GET
+    ]
     return urlencode(kept)
 
 

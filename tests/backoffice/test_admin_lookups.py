@@ -151,8 +151,13 @@ def test_the_tip_list_refuses_the_review_s_lookups_and_keeps_its_own(supervisor_
 @pytest.mark.django_db
 def test_the_user_list_refuses_lookups_on_passwords_and_second_factors(supervisor_client):
     url = _changelist(get_user_model())
-    for key in ("password__startswith", "password__regex", "totpdevice__key__startswith",
-                "staticdevice__token_set__token__exact", "groups__name__exact"):  # fmt: skip
+    for key in (
+        "password__startswith",
+        "password__regex",
+        "totpdevice__key__startswith",
+        "staticdevice__token_set__token__exact",
+        "groups__name__exact",
+    ):
         assert supervisor_client.get(url, {key: "a"}).status_code == 400, key
     assert supervisor_client.get(url, {"is_active__exact": "1"}).status_code == 200
     # The fixed lookup of a raw-id popup for Tip.assignee (limit_choices_to) still works.

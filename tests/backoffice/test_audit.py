@@ -72,15 +72,19 @@ def test_the_log_filters_by_a_time_range_read_in_the_site_time_zone(client, supe
     url = reverse("admin:traceobject_auditentry_changelist")
     login_verified(client, supervisor)
     fmt = "%Y-%m-%dT%H:%M"
-    around = {"at__gte": (now - timedelta(hours=1)).strftime(fmt),
-              "at__lt": (now + timedelta(hours=1)).strftime(fmt)}  # fmt: skip
+    around = {
+        "at__gte": (now - timedelta(hours=1)).strftime(fmt),
+        "at__lt": (now + timedelta(hours=1)).strftime(fmt),
+    }
     shown = client.get(url, {**around, "action__exact": "view"})
     assert [e.action for e in shown.context["cl"].result_list] == ["view"]
     page = shown.content.decode()
     assert f'value="{around["at__gte"]}"' in page  # the range form shows what was typed
     assert 'type="hidden" name="action__exact" value="view"' in page  # and keeps the filters
-    last_night = {"at__gte": (now - timedelta(days=1)).strftime(fmt),
-                  "at__lt": (now - timedelta(hours=2)).strftime(fmt)}  # fmt: skip
+    last_night = {
+        "at__gte": (now - timedelta(days=1)).strftime(fmt),
+        "at__lt": (now - timedelta(hours=2)).strftime(fmt),
+    }
     assert list(client.get(url, last_night).context["cl"].result_list) == []
     day = {"at__gte": now.date().isoformat()}
     assert len(client.get(url, day).context["cl"].result_list) >= 1
@@ -97,9 +101,17 @@ def test_the_filtered_log_uses_a_fixed_number_of_queries(
     from traceobject.models import AuditEntry as Entry
 
     Entry.objects.bulk_create(
-        [Entry(actor=investigator, actor_name="investigator", action="view",
-               target_type="tips.tip", target_id=str(i)) for i in range(n)]
-    )  # fmt: skip
+        [
+            Entry(
+                actor=investigator,
+                actor_name="investigator",
+                action="view",
+                target_type="tips.tip",
+                target_id=str(i),
+            )
+            for i in range(n)
+        ]
+    )
     url = reverse("admin:traceobject_auditentry_changelist")
     login_verified(client, supervisor)
     with django_assert_max_num_queries(12):

@@ -108,8 +108,9 @@ def _otp_step(client, w):
     editor = w["editor"]
     login_password_only(client, editor)
     data = {"token": totp_code(totp_device(editor))}
-    return Case(editor, reverse("backoffice:otp"), data,
-                lambda _: "otp_device_id" in client.session)  # fmt: skip
+    return Case(
+        editor, reverse("backoffice:otp"), data, lambda _: "otp_device_id" in client.session
+    )
 
 
 def _setup_step(client, w):
@@ -130,10 +131,8 @@ def _logout(name):
 
 def _own_password(client, w):
     editor = _login(client, w["editor"])
-    data = {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
-            "new_password2": NEW_PASSWORD}  # fmt: skip
-    return Case(editor, reverse("admin:password_change"), data,
-                lambda _: _has_new_password(editor))  # fmt: skip
+    data = {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    return Case(editor, reverse("admin:password_change"), data, lambda _: _has_new_password(editor))
 
 
 def _their_password(client, w):
@@ -149,8 +148,7 @@ def _staff(name, data=None, changed=None, prepare=None):
         if prepare:
             prepare(investigator, boss)
         url = reverse(f"backoffice:{name}", args=[investigator.pk])
-        return Case(boss, url, data or {},
-                    lambda _: changed(User.objects.get(pk=investigator.pk)))  # fmt: skip
+        return Case(boss, url, data or {}, lambda _: changed(User.objects.get(pk=investigator.pk)))
 
     return recipe
 
@@ -158,18 +156,34 @@ def _staff(name, data=None, changed=None, prepare=None):
 def _staff_add(client, w):
     boss = _login(client, w["supervisor"])
     data = {"email": "ana@example.org", "role": INVESTIGATOR}
-    return Case(boss, reverse("backoffice:staff_add"), data,
-                lambda _: User.objects.filter(username="ana@example.org").exists())  # fmt: skip
+    return Case(
+        boss,
+        reverse("backoffice:staff_add"),
+        data,
+        lambda _: User.objects.filter(username="ana@example.org").exists(),
+    )
 
 
 def _image_publish(client, w):
     editor = _login(client, w["editor"])
     image = w["object"].images.get()
-    data = {"action": "publish", "crop_x": "10", "crop_y": "10", "crop_width": "200",
-            "crop_height": "150", "redactions-TOTAL_FORMS": "0", "redactions-INITIAL_FORMS": "0",
-            "redactions-MIN_NUM_FORMS": "0", "redactions-MAX_NUM_FORMS": "1000"}  # fmt: skip
-    return Case(editor, reverse("imagestaff:edit", args=[image.pk]), data,
-                lambda _: bool(type(image).objects.get(pk=image.pk).crop))  # fmt: skip
+    data = {
+        "action": "publish",
+        "crop_x": "10",
+        "crop_y": "10",
+        "crop_width": "200",
+        "crop_height": "150",
+        "redactions-TOTAL_FORMS": "0",
+        "redactions-INITIAL_FORMS": "0",
+        "redactions-MIN_NUM_FORMS": "0",
+        "redactions-MAX_NUM_FORMS": "1000",
+    }
+    return Case(
+        editor,
+        reverse("imagestaff:edit", args=[image.pk]),
+        data,
+        lambda _: bool(type(image).objects.get(pk=image.pk).crop),
+    )
 
 
 def _tip(name, data, changed, prepare=None):
@@ -180,8 +194,12 @@ def _tip(name, data, changed, prepare=None):
             prepare(w, investigator)
 
         url = reverse(f"tipstaff:{name}", args=[tip.pk])
-        return Case(investigator, url, data(w),
-                    lambda response: changed(Tip.objects.get(pk=tip.pk), w, response))  # fmt: skip
+        return Case(
+            investigator,
+            url,
+            data(w),
+            lambda response: changed(Tip.objects.get(pk=tip.pk), w, response),
+        )
 
     return recipe
 
@@ -191,8 +209,10 @@ def _answer(name, data, changed):
 
     def recipe(client, w):
         investigator = _login(client, w["investigator"])
-        tips = [make_tip(w["object"], body=f"I bought it at Pingo Doce in Lisbon ({n}).").tip
-                for n in range(2)]  # fmt: skip
+        tips = [
+            make_tip(w["object"], body=f"I bought it at Pingo Doce in Lisbon ({n}).").tip
+            for n in range(2)
+        ]
         key = Tip.objects.get(pk=tips[0].pk).answer_key
         assert key and Tip.objects.get(pk=tips[1].pk).answer_key == key
         w["answer_tips"] = tips
@@ -211,8 +231,12 @@ def _undo(client, w):
     tip = w["tip"]
     client.post(reverse("tipstaff:tip_status", args=[tip.pk]), {"to": "spam"})
     assert Tip.objects.get(pk=tip.pk).status == "spam"
-    return Case(investigator, reverse("tipstaff:tip_undo", args=[tip.pk]), {},
-                lambda _: Tip.objects.get(pk=tip.pk).status == "new")  # fmt: skip
+    return Case(
+        investigator,
+        reverse("tipstaff:tip_undo", args=[tip.pk]),
+        {},
+        lambda _: Tip.objects.get(pk=tip.pk).status == "new",
+    )
 
 
 def _useful(w, user):
@@ -222,22 +246,35 @@ def _useful(w, user):
 def _object_identify(client, w):
     investigator = _login(client, w["investigator"])
     obj = w["object"]
-    return Case(investigator, reverse("tipstaff:object_identify", args=[obj.pk]),
-                {"note": "Sold in Lyon."},
-                lambda _: TraceObject.objects.get(pk=obj.pk).status == "identified")  # fmt: skip
+    return Case(
+        investigator,
+        reverse("tipstaff:object_identify", args=[obj.pk]),
+        {"note": "Sold in Lyon."},
+        lambda _: TraceObject.objects.get(pk=obj.pk).status == "identified",
+    )
 
 
 def _object_form(category, **extra):
     data = {
-        "category": category.pk, "title": "Printed T-shirt",
-        "question": "Where is this T-shirt sold?", "description": "",
-        "alt_text": "A white T-shirt", "status": "draft", "identification_note": "",
-        "case_reference": "", "images-TOTAL_FORMS": "1", "images-INITIAL_FORMS": "0",
-        "images-MIN_NUM_FORMS": "0", "images-MAX_NUM_FORMS": "1000", "images-0-alt_text": "",
-        "images-0-position": "0", "translations-TOTAL_FORMS": "0",
-        "translations-INITIAL_FORMS": "0", "translations-MIN_NUM_FORMS": "0",
+        "category": category.pk,
+        "title": "Printed T-shirt",
+        "question": "Where is this T-shirt sold?",
+        "description": "",
+        "alt_text": "A white T-shirt",
+        "status": "draft",
+        "identification_note": "",
+        "case_reference": "",
+        "images-TOTAL_FORMS": "1",
+        "images-INITIAL_FORMS": "0",
+        "images-MIN_NUM_FORMS": "0",
+        "images-MAX_NUM_FORMS": "1000",
+        "images-0-alt_text": "",
+        "images-0-position": "0",
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
+        "translations-MIN_NUM_FORMS": "0",
         "translations-MAX_NUM_FORMS": "1000",
-    }  # fmt: skip
+    }
     data.update(extra)
     return data
 
@@ -246,19 +283,34 @@ def _object_add(client, w):
     editor = _login(client, w["editor"])
     upload = SimpleUploadedFile("a.jpg", make_image_bytes(size=(200, 150)), "image/jpeg")
     data = _object_form(w["category"], **{"images-0-upload": upload})
-    return Case(editor, reverse("admin:objects_traceobject_add"), data,
-                lambda _: TraceObject.objects.filter(title="Printed T-shirt").exists())  # fmt: skip
+    return Case(
+        editor,
+        reverse("admin:objects_traceobject_add"),
+        data,
+        lambda _: TraceObject.objects.filter(title="Printed T-shirt").exists(),
+    )
 
 
 def _object_change(client, w):
     editor = _login(client, w["editor"])
     obj = w["object"]
     url = reverse("admin:objects_traceobject_change", args=[obj.pk])
-    data = {**admin_form(client, url), "title": "A new title", "translations-TOTAL_FORMS": "1",
-            "translations-0-language": "de", "translations-0-title": "Ein Titel"}  # fmt: skip
-    return Case(editor, url, data, lambda _: (
-        TraceObject.objects.get(pk=obj.pk).title == "A new title"
-        and TraceObjectTranslation.objects.filter(trace_object=obj).exists()))  # fmt: skip
+    data = {
+        **admin_form(client, url),
+        "title": "A new title",
+        "translations-TOTAL_FORMS": "1",
+        "translations-0-language": "de",
+        "translations-0-title": "Ein Titel",
+    }
+    return Case(
+        editor,
+        url,
+        data,
+        lambda _: (
+            TraceObject.objects.get(pk=obj.pk).title == "A new title"
+            and TraceObjectTranslation.objects.filter(trace_object=obj).exists()
+        ),
+    )
 
 
 def _delete(model_name, make, persona):
@@ -266,8 +318,12 @@ def _delete(model_name, make, persona):
         user = _login(client, w[persona])
         target = make(w)
         url = reverse(f"admin:{model_name}_delete", args=[target.pk])
-        return Case(user, url, {"post": "yes"},
-                    lambda _: not type(target).objects.filter(pk=target.pk).exists())  # fmt: skip
+        return Case(
+            user,
+            url,
+            {"post": "yes"},
+            lambda _: not type(target).objects.filter(pk=target.pk).exists(),
+        )
 
     return recipe
 
@@ -278,8 +334,7 @@ def _simple_add(model_name, data, model, persona, *, key="name"):
         url = reverse(f"admin:{model_name}_add")
         # The add page's own form: its inlines' management fields come with it.
         form = {**admin_form(client, url), **data}
-        return Case(user, url, form,
-                    lambda _: model.objects.filter(**{key: data[key]}).exists())  # fmt: skip
+        return Case(user, url, form, lambda _: model.objects.filter(**{key: data[key]}).exists())
 
     return recipe
 
@@ -339,87 +394,137 @@ CHANGES = {
     "admin:auth_user_password_change": _their_password,
     # Staff accounts.
     "backoffice:staff_add": _staff_add,
-    "backoffice:staff_role": _staff("staff_role", {"role": "Editor"},
-                                    lambda u: staff_roles(u) == ["Editor"]),
-    "backoffice:staff_contact_grant": _staff("staff_contact_grant", None,
-                                             lambda u: u.has_perm(CONTACT_PERMISSION)),
+    "backoffice:staff_role": _staff(
+        "staff_role", {"role": "Editor"}, lambda u: staff_roles(u) == ["Editor"]
+    ),
+    "backoffice:staff_contact_grant": _staff(
+        "staff_contact_grant", None, lambda u: u.has_perm(CONTACT_PERMISSION)
+    ),
     "backoffice:staff_contact_revoke": _staff(
-        "staff_contact_revoke", None, lambda u: not u.user_permissions.exists(),
-        prepare=lambda u, boss: staff_contact_access_grant(user=u, by=boss)),
+        "staff_contact_revoke",
+        None,
+        lambda u: not u.user_permissions.exists(),
+        prepare=lambda u, boss: staff_contact_access_grant(user=u, by=boss),
+    ),
     "backoffice:staff_deactivate": _staff("staff_deactivate", None, lambda u: not u.is_active),
     "backoffice:staff_reactivate": _staff(
-        "staff_reactivate", None, lambda u: u.is_active,
-        prepare=lambda u, boss: User.objects.filter(pk=u.pk).update(is_active=False)),
-    "backoffice:staff_setup_link": _staff("staff_setup_link", None,
-                                          lambda u: SetupLink.objects.filter(user=u).exists()),
-    "backoffice:staff_reset_2fa": _staff("staff_reset_2fa", None,
-                                         lambda u: not u.has_usable_password()),
+        "staff_reactivate",
+        None,
+        lambda u: u.is_active,
+        prepare=lambda u, boss: User.objects.filter(pk=u.pk).update(is_active=False),
+    ),
+    "backoffice:staff_setup_link": _staff(
+        "staff_setup_link", None, lambda u: SetupLink.objects.filter(user=u).exists()
+    ),
+    "backoffice:staff_reset_2fa": _staff(
+        "staff_reset_2fa", None, lambda u: not u.has_usable_password()
+    ),
     # Images.
     "imagestaff:edit": _image_publish,
     # Tips.
-    "tipstaff:tip_status": _tip("tip_status", lambda w: {"to": "useful"},
-                                lambda t, w, r: t.status == "useful"),
-    "tipstaff:tip_duplicate": _tip("tip_duplicate", lambda w: {"duplicate_of": w["tip2"].pk},
-                                   lambda t, w, r: t.duplicate_of_id == w["tip2"].pk),
-    "tipstaff:tip_assign": _tip("tip_assign", lambda w: {"assignee": w["investigator"].pk},
-                                lambda t, w, r: t.assignee_id == w["investigator"].pk),
-    "tipstaff:tip_priority": _tip("tip_priority", lambda w: {"priority": "2"},
-                                  lambda t, w, r: t.priority == 2),
-    "tipstaff:tip_note": _tip("tip_note", lambda w: {"text": "Checked the shop."},
-                              lambda t, w, r: t.events.filter(kind=TipEvent.Kind.NOTE).exists()),
-    "tipstaff:tip_ask": _tip("tip_ask", lambda w: {"body": "Which shop?"},
-                             lambda t, w, r: t.messages.exists()),
-    "tipstaff:tip_forward": _tip("tip_forward", lambda w: {"agency": "Europol", "country": ""},
-                                 lambda t, w, r: t.status == "forwarded", prepare=_useful),
-    "tipstaff:tip_contact": _tip("tip_contact", lambda w: {},
-                                 lambda t, w, r: b"me@example.org" in r.content),
-    "tipstaff:cluster_ask": _tip("cluster_ask", lambda w: {"body": "Which shop?"},
-                                 lambda t, w, r: t.messages.exists()),
+    "tipstaff:tip_status": _tip(
+        "tip_status", lambda w: {"to": "useful"}, lambda t, w, r: t.status == "useful"
+    ),
+    "tipstaff:tip_duplicate": _tip(
+        "tip_duplicate",
+        lambda w: {"duplicate_of": w["tip2"].pk},
+        lambda t, w, r: t.duplicate_of_id == w["tip2"].pk,
+    ),
+    "tipstaff:tip_assign": _tip(
+        "tip_assign",
+        lambda w: {"assignee": w["investigator"].pk},
+        lambda t, w, r: t.assignee_id == w["investigator"].pk,
+    ),
+    "tipstaff:tip_priority": _tip(
+        "tip_priority", lambda w: {"priority": "2"}, lambda t, w, r: t.priority == 2
+    ),
+    "tipstaff:tip_note": _tip(
+        "tip_note",
+        lambda w: {"text": "Checked the shop."},
+        lambda t, w, r: t.events.filter(kind=TipEvent.Kind.NOTE).exists(),
+    ),
+    "tipstaff:tip_ask": _tip(
+        "tip_ask", lambda w: {"body": "Which shop?"}, lambda t, w, r: t.messages.exists()
+    ),
+    "tipstaff:tip_forward": _tip(
+        "tip_forward",
+        lambda w: {"agency": "Europol", "country": ""},
+        lambda t, w, r: t.status == "forwarded",
+        prepare=_useful,
+    ),
+    "tipstaff:tip_contact": _tip(
+        "tip_contact", lambda w: {}, lambda t, w, r: b"me@example.org" in r.content
+    ),
+    "tipstaff:cluster_ask": _tip(
+        "cluster_ask", lambda w: {"body": "Which shop?"}, lambda t, w, r: t.messages.exists()
+    ),
     "tipstaff:object_identify": _object_identify,
     "tipstaff:tip_undo": _undo,
     # Decisions on a whole proposed answer.
-    "tipstaff:answer_confirm": _answer("answer_confirm", {},
-                                       lambda tips, key: tips[1].duplicate_of_id == tips[0].pk),
-    "tipstaff:answer_split": _answer("answer_split", {},
-                                     lambda tips, key: all(t.answer_key != key for t in tips)),
-    "tipstaff:answer_useful": _answer("answer_useful", {},
-                                      lambda tips, key: tips[0].status == "useful"),
-    "tipstaff:answer_forward": _answer("answer_forward", {"agency": "Europol", "country": ""},
-                                       lambda tips, key: tips[0].status == "forwarded"),
-    "tipstaff:answer_ask": _answer("answer_ask", {"body": "Which shop exactly?"},
-                                   lambda tips, key: all(t.messages.exists() for t in tips)),
+    "tipstaff:answer_confirm": _answer(
+        "answer_confirm", {}, lambda tips, key: tips[1].duplicate_of_id == tips[0].pk
+    ),
+    "tipstaff:answer_split": _answer(
+        "answer_split", {}, lambda tips, key: all(t.answer_key != key for t in tips)
+    ),
+    "tipstaff:answer_useful": _answer(
+        "answer_useful", {}, lambda tips, key: tips[0].status == "useful"
+    ),
+    "tipstaff:answer_forward": _answer(
+        "answer_forward",
+        {"agency": "Europol", "country": ""},
+        lambda tips, key: tips[0].status == "forwarded",
+    ),
+    "tipstaff:answer_ask": _answer(
+        "answer_ask",
+        {"body": "Which shop exactly?"},
+        lambda tips, key: all(t.messages.exists() for t in tips),
+    ),
     # The admin's model views.
     "admin:objects_traceobject_add": _object_add,
     "admin:objects_traceobject_change": _object_change,
     "admin:objects_traceobject_delete": _delete(
-        "objects_traceobject", lambda w: make_object(category=w["category"]), "editor"),
+        "objects_traceobject", lambda w: make_object(category=w["category"]), "editor"
+    ),
     "admin:objects_sitepage_add": _simple_add(
-        "objects_sitepage", {"kind": "legal", "title": "Legal notice", "body": "Who we are."},
-        SitePage, "editor", key="kind"),
+        "objects_sitepage",
+        {"kind": "legal", "title": "Legal notice", "body": "Who we are."},
+        SitePage,
+        "editor",
+        key="kind",
+    ),
     "admin:objects_sitepage_delete": _delete("objects_sitepage", _site_page, "editor"),
     "admin:objects_sitepage_change": _site_page_change,
     "admin:objects_category_add": _simple_add(
-        "objects_category", {"name": "Shoes", "slug": "shoes", "order": "3"}, Category, "editor"),
+        "objects_category", {"name": "Shoes", "slug": "shoes", "order": "3"}, Category, "editor"
+    ),
     "admin:objects_category_change": _simple_change(
-        "objects_category", "category", "editor", "name", "Bags and cases"),
-    "admin:objects_category_delete": _delete("objects_category", lambda w: make_category(),
-                                             "editor"),
+        "objects_category", "category", "editor", "name", "Bags and cases"
+    ),
+    "admin:objects_category_delete": _delete(
+        "objects_category", lambda w: make_category(), "editor"
+    ),
     "admin:objects_category_changelist": _category_list_editable,
     "admin:tips_tag_add": _simple_add("tips_tag", {"name": "shop found"}, Tag, "investigator"),
     "admin:tips_tag_change": _simple_change("tips_tag", "tag", "investigator", "name", "logo"),
     "admin:tips_tag_delete": _delete("tips_tag", lambda w: w["tag"], "supervisor"),
     "admin:tips_tip_change": _simple_change("tips_tip", "tip", "investigator", "priority", "2"),
-}  # fmt: skip
+}
 
 
-def _action(action, data, changed, *, persona="investigator", select=lambda w: [w["tip"].pk],
-            prepare=None):  # fmt: skip
+def _action(
+    action, data, changed, *, persona="investigator", select=lambda w: [w["tip"].pk], prepare=None
+):
     def recipe(client, w):
         user = _login(client, w[persona])
         if prepare:
             prepare(w, user)
-        post = {"action": action, ACTION_CHECKBOX_NAME: [str(pk) for pk in select(w)],
-                "index": "0", **data(w)}  # fmt: skip
+        post = {
+            "action": action,
+            ACTION_CHECKBOX_NAME: [str(pk) for pk in select(w)],
+            "index": "0",
+            **data(w),
+        }
         return Case(user, None, post, lambda response: changed(w, response))
 
     return recipe
@@ -435,38 +540,64 @@ def _tagged(w, user):
 
 ACTIONS = {
     ("objects.sitepage", "delete_selected"): _action(
-        "delete_selected", lambda w: {"post": "yes"},
+        "delete_selected",
+        lambda w: {"post": "yes"},
         lambda w, r: not SitePage.objects.filter(kind=SitePage.Kind.ACCESSIBILITY).exists(),
-        persona="editor", select=lambda w: [_site_page(w).pk]),
+        persona="editor",
+        select=lambda w: [_site_page(w).pk],
+    ),
     ("objects.category", "delete_selected"): _action(
-        "delete_selected", lambda w: {"post": "yes"}, lambda w, r: not Category.objects.filter(
-            pk=w["spare_category"].pk).exists(), persona="editor",
-        select=lambda w: [w["spare_category"].pk]),
+        "delete_selected",
+        lambda w: {"post": "yes"},
+        lambda w, r: not Category.objects.filter(pk=w["spare_category"].pk).exists(),
+        persona="editor",
+        select=lambda w: [w["spare_category"].pk],
+    ),
     ("objects.traceobject", "delete_selected"): _action(
-        "delete_selected", lambda w: {"post": "yes"}, lambda w, r: not TraceObject.objects.filter(
-            pk=w["spare_object"].pk).exists(), persona="editor",
-        select=lambda w: [w["spare_object"].pk]),
+        "delete_selected",
+        lambda w: {"post": "yes"},
+        lambda w, r: not TraceObject.objects.filter(pk=w["spare_object"].pk).exists(),
+        persona="editor",
+        select=lambda w: [w["spare_object"].pk],
+    ),
     ("tips.tag", "delete_selected"): _action(
-        "delete_selected", lambda w: {"post": "yes"}, lambda w, r: not Tag.objects.exists(),
-        persona="supervisor", select=lambda w: [w["tag"].pk]),
+        "delete_selected",
+        lambda w: {"post": "yes"},
+        lambda w, r: not Tag.objects.exists(),
+        persona="supervisor",
+        select=lambda w: [w["tag"].pk],
+    ),
     ("tips.tip", "export_csv"): _action(
-        "export_csv", lambda w: {}, lambda w, r: b"rue de la R" in r.csv),
+        "export_csv", lambda w: {}, lambda w, r: b"rue de la R" in r.csv
+    ),
     ("tips.tip", "mark_duplicate"): _action(
-        "mark_duplicate", lambda w: {"duplicate_of": w["tip2"].pk},
-        lambda w, r: _tip_fresh(w).duplicate_of_id == w["tip2"].pk),
+        "mark_duplicate",
+        lambda w: {"duplicate_of": w["tip2"].pk},
+        lambda w, r: _tip_fresh(w).duplicate_of_id == w["tip2"].pk,
+    ),
     ("tips.tip", "forward"): _action(
-        "forward", lambda w: {"agency": "Europol"},
-        lambda w, r: _tip_fresh(w).status == "forwarded", prepare=_useful),
+        "forward",
+        lambda w: {"agency": "Europol"},
+        lambda w, r: _tip_fresh(w).status == "forwarded",
+        prepare=_useful,
+    ),
     ("tips.tip", "ask_tipsters"): _action(
-        "ask_tipsters", lambda w: {"apply": "1", "body": "Which shop?"},
-        lambda w, r: _tip_fresh(w).messages.exists()),
+        "ask_tipsters",
+        lambda w: {"apply": "1", "body": "Which shop?"},
+        lambda w, r: _tip_fresh(w).messages.exists(),
+    ),
     ("tips.tip", "add_tag"): _action(
-        "add_tag", lambda w: {"apply": "1", "tag": w["tag"].pk},
-        lambda w, r: _tip_fresh(w).tags.exists()),
+        "add_tag",
+        lambda w: {"apply": "1", "tag": w["tag"].pk},
+        lambda w, r: _tip_fresh(w).tags.exists(),
+    ),
     ("tips.tip", "remove_tag"): _action(
-        "remove_tag", lambda w: {"apply": "1", "tag": w["tag"].pk},
-        lambda w, r: not _tip_fresh(w).tags.exists(), prepare=_tagged),
-}  # fmt: skip
+        "remove_tag",
+        lambda w: {"apply": "1", "tag": w["tag"].pk},
+        lambda w, r: not _tip_fresh(w).tags.exists(),
+        prepare=_tagged,
+    ),
+}
 
 
 # --- Classification, from the URL patterns and the admin's registry -------------------------
@@ -495,8 +626,11 @@ def refused_by_admin() -> set[str]:
     request = _superuser_request()
     refused = set()
     for name, (model_admin, view) in _model_views().items():
-        check = {"add": model_admin.has_add_permission, "change": model_admin.has_change_permission,
-                 "delete": model_admin.has_delete_permission}.get(view)  # fmt: skip
+        check = {
+            "add": model_admin.has_add_permission,
+            "change": model_admin.has_change_permission,
+            "delete": model_admin.has_delete_permission,
+        }.get(view)
         if check is not None and not check(request):
             refused.add(name)
     return refused

@@ -197,8 +197,11 @@ def test_a_supervisor_changing_a_password_ends_that_users_sessions(client):
     assert theirs.get(TIPS)["Location"].startswith(LOGIN)
     assert client.get(TIPS).status_code == 200  # the supervisor's own session is untouched
     row = AuditEntry.objects.get(action="password_changed")
-    assert (row.actor, row.target_id, row.detail) == (supervisor, str(investigator.pk),
-                                                      {"own": False})  # fmt: skip
+    assert (row.actor, row.target_id, row.detail) == (
+        supervisor,
+        str(investigator.pk),
+        {"own": False},
+    )
 
 
 @pytest.mark.django_db
@@ -267,7 +270,7 @@ def test_create_staff_prints_a_one_time_setup_link(client, capsys):
         " investigator ",
         "Investigator\u3000",
         "ｉｎｖｅｓｔｉｇａｔｏｒ",
-    ],  # fmt: skip
+    ],
 )
 def test_a_look_alike_username_shares_the_accounts_throttle(client, look_alike):
     make_investigator()

@@ -92,11 +92,22 @@ RULES = {
 }
 # Admin model views nobody may use: no add (tips come from the public, audit lines from the
 # system), no delete (tips leave by the purge, accounts are deactivated), roles are code.
-NEVER = {"admin:tips_tip_add", "admin:traceobject_auditentry_add", "admin:tips_tip_delete",
-         "admin:traceobject_auditentry_delete", "admin:auth_user_delete", "admin:auth_group_add",
-         "admin:auth_group_delete"}  # fmt: skip
-MODEL_VIEWS = {"changelist": "view", "add": "add", "change": "view", "history": "view",
-               "delete": "delete"}  # fmt: skip
+NEVER = {
+    "admin:tips_tip_add",
+    "admin:traceobject_auditentry_add",
+    "admin:tips_tip_delete",
+    "admin:traceobject_auditentry_delete",
+    "admin:auth_user_delete",
+    "admin:auth_group_add",
+    "admin:auth_group_delete",
+}
+MODEL_VIEWS = {
+    "changelist": "view",
+    "add": "add",
+    "change": "view",
+    "history": "view",
+    "delete": "delete",
+}
 
 
 def _walk(patterns, prefix="", namespace=""):

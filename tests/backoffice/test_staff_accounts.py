@@ -46,8 +46,9 @@ def _state(user) -> tuple:
 
 def _account_manager_editor():
     """An editor who may manage accounts, but holds no tip permission and no contact access."""
-    return make_staff("manager", groups=[EDITOR], perms=["auth.change_user", "auth.add_user",
-                                                    "auth.view_user"])  # fmt: skip
+    return make_staff(
+        "manager", groups=[EDITOR], perms=["auth.change_user", "auth.add_user", "auth.view_user"]
+    )
 
 
 # --- No way to superuser through the back-office -------------------------------------------
@@ -78,9 +79,14 @@ ESCALATION = {
 
 def _kwargs(route: str, user) -> dict:
     names = re.findall(r"<(?:\w+:)?(\w+)>", route) + re.findall(r"\(\?P<(\w+)>", route)
-    values = {"pk": user.pk, "object_id": user.pk, "id": user.pk, "app_label": "auth",
-              "content_type_id": ContentType.objects.get_for_model(User).pk,
-              "token": "not-a-token"}  # fmt: skip
+    values = {
+        "pk": user.pk,
+        "object_id": user.pk,
+        "id": user.pk,
+        "app_label": "auth",
+        "content_type_id": ContentType.objects.get_for_model(User).pk,
+        "token": "not-a-token",
+    }
     return {name: values[name] for name in names}
 
 
@@ -91,8 +97,11 @@ def test_no_backoffice_post_makes_a_supervisor_a_superuser_or_gives_them_more(
 ):
     before = _state(supervisor)
     login_verified(client, supervisor)
-    data = {**ESCALATION, "groups": list(Group.objects.values_list("pk", flat=True)),
-            "user_permissions": list(Permission.objects.values_list("pk", flat=True))}  # fmt: skip
+    data = {
+        **ESCALATION,
+        "groups": list(Group.objects.values_list("pk", flat=True)),
+        "user_permissions": list(Permission.objects.values_list("pk", flat=True)),
+    }
     client.post(reverse(name, kwargs=_kwargs(route, supervisor)), data)
     assert _state(supervisor) == before
     assert not User.objects.filter(is_superuser=True).exists()
@@ -132,8 +141,13 @@ def test_the_account_page_has_no_editable_field_and_offers_the_actions(client, s
     page = client.get(reverse("admin:auth_user_change", args=[investigator.pk])).content.decode()
     for field in ("is_superuser", "is_staff", "groups", "user_permissions", "password", "email"):
         assert f'name="{field}"' not in page
-    for action in ("staff_role", "staff_contact_grant", "staff_deactivate", "staff_setup_link",
-                   "staff_reset_2fa"):  # fmt: skip
+    for action in (
+        "staff_role",
+        "staff_contact_grant",
+        "staff_deactivate",
+        "staff_setup_link",
+        "staff_reset_2fa",
+    ):
         assert reverse(f"backoffice:{action}", args=[investigator.pk]) in page
     assert 'value="Editor"' in page and 'value="Supervisor"' in page
 
@@ -184,8 +198,9 @@ def test_the_services_refuse_a_change_of_ones_own_role():
 def test_nobody_grants_a_role_with_a_permission_they_do_not_hold(client):
     manager, editor = _account_manager_editor(), make_editor()
     login_verified(client, manager)
-    response = client.post(reverse("backoffice:staff_role", args=[editor.pk]),
-                           {"role": INVESTIGATOR})  # fmt: skip
+    response = client.post(
+        reverse("backoffice:staff_role", args=[editor.pk]), {"role": INVESTIGATOR}
+    )
     assert response.status_code == 403
     assert "tips.change_tip" in response.content.decode()
     assert services.staff_roles(editor) == [EDITOR]
@@ -220,8 +235,11 @@ def test_nobody_creates_an_account_with_more_than_they_hold(client):
 def test_nobody_acts_on_an_account_that_holds_more_than_they_do(client, supervisor):
     manager = _account_manager_editor()
     login_verified(client, manager)
-    for name in ("backoffice:staff_deactivate", "backoffice:staff_setup_link",
-                 "backoffice:staff_reset_2fa"):  # fmt: skip
+    for name in (
+        "backoffice:staff_deactivate",
+        "backoffice:staff_setup_link",
+        "backoffice:staff_reset_2fa",
+    ):
         assert client.post(reverse(name, args=[supervisor.pk])).status_code == 403
     supervisor.refresh_from_db()
     assert supervisor.is_active and TOTPDevice.objects.filter(user=supervisor).exists()
@@ -240,8 +258,9 @@ def test_a_supervisor_cannot_act_on_a_superuser(client, supervisor):
             change()
     login_verified(client, supervisor)
     url = reverse("admin:auth_user_password_change", args=[root.pk])
-    response = client.post(url, {"password1": "x" * 20, "password2": "x" * 20,
-                                 "usable_password": "true"})  # fmt: skip
+    response = client.post(
+        url, {"password1": "x" * 20, "password2": "x" * 20, "usable_password": "true"}
+    )
     assert response.status_code == 403
     root.refresh_from_db()
     assert root.is_active and root.check_password(PASSWORD)
@@ -275,8 +294,12 @@ def _entry(action: str) -> AuditEntry:
 @pytest.mark.django_db
 def test_staff_add_creates_an_account_and_shows_its_setup_link_once(client, supervisor):
     login_verified(client, supervisor)
-    data = {"email": "ana@example.org", "role": INVESTIGATOR, "contact_access": "on",
-            "is_superuser": "on"}  # fmt: skip
+    data = {
+        "email": "ana@example.org",
+        "role": INVESTIGATOR,
+        "contact_access": "on",
+        "is_superuser": "on",
+    }
     page = client.post(reverse("backoffice:staff_add"), data).content.decode()
     ana = User.objects.get(username="ana@example.org")
     assert ana.is_staff and not ana.is_superuser and not ana.has_usable_password()
@@ -295,8 +318,9 @@ def test_staff_add_refuses_an_address_that_has_an_account_in_any_case(client, su
     make_investigator()
     User.objects.filter(username="investigator").update(username="Ana@Example.org")
     login_verified(client, supervisor)
-    response = client.post(reverse("backoffice:staff_add"),
-                           {"email": "ana@example.org", "role": EDITOR})  # fmt: skip
+    response = client.post(
+        reverse("backoffice:staff_add"), {"email": "ana@example.org", "role": EDITOR}
+    )
     assert response.status_code == 200
     assert "already has an account" in response.content.decode()
     assert User.objects.filter(username__iexact="ana@example.org").count() == 1
@@ -307,13 +331,17 @@ def test_staff_add_refuses_an_address_that_has_an_account_in_any_case(client, su
 def test_a_role_change_is_audited_with_the_old_and_new_role(client, supervisor):
     investigator = make_investigator()
     login_verified(client, supervisor)
-    response = client.post(reverse("backoffice:staff_role", args=[investigator.pk]),
-                           {"role": EDITOR})  # fmt: skip
+    response = client.post(
+        reverse("backoffice:staff_role", args=[investigator.pk]), {"role": EDITOR}
+    )
     assert response["Location"] == reverse("admin:auth_user_change", args=[investigator.pk])
     assert services.staff_roles(investigator) == [EDITOR]
     entry = _entry("staff_role")
     assert (entry.actor, entry.target_type, entry.target_id) == (
-        supervisor, "auth.user", str(investigator.pk))  # fmt: skip
+        supervisor,
+        "auth.user",
+        str(investigator.pk),
+    )
     assert entry.detail == {"old": [INVESTIGATOR], "new": EDITOR}
 
 
@@ -372,11 +400,25 @@ def test_create_staff_goes_through_the_service_and_is_audited():
 def _audit_dump() -> str:
     db = connection.settings_dict
     return subprocess.run(
-        ["pg_dump", "--host", db["HOST"] or "127.0.0.1", "--port", str(db["PORT"] or 5432),
-         "--username", db["USER"] or "postgres", "--no-password", "--data-only",
-         "--table", "backoffice_auditentry", db["NAME"]],
-        check=True, capture_output=True, timeout=120, text=True,
-    ).stdout  # fmt: skip
+        [
+            "pg_dump",
+            "--host",
+            db["HOST"] or "127.0.0.1",
+            "--port",
+            str(db["PORT"] or 5432),
+            "--username",
+            db["USER"] or "postgres",
+            "--no-password",
+            "--data-only",
+            "--table",
+            "backoffice_auditentry",
+            db["NAME"],
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        text=True,
+    ).stdout
 
 
 @pytest.mark.postgres
@@ -400,8 +442,16 @@ def test_every_staff_account_change_is_in_a_database_dump(client):
     rows = [line.split("\t") for line in _audit_dump().splitlines() if "\tsupervisor\t" in line]
     # COPY columns: id, at, actor_name, action, target_type, target_id, detail, actor_id.
     found = {(row[3], row[5]) for row in rows}
-    changes = ["staff_created", "staff_role", "contact_granted", "contact_revoked",
-               "staff_deactivated", "staff_reactivated", "setup_link", "otp_reset"]  # fmt: skip
+    changes = [
+        "staff_created",
+        "staff_role",
+        "contact_granted",
+        "contact_revoked",
+        "staff_deactivated",
+        "staff_reactivated",
+        "setup_link",
+        "otp_reset",
+    ]
     for action in changes:
         assert (action, str(ana.pk)) in found, action
     assert ("staff_refused", str(supervisor.pk)) in found

@@ -62,8 +62,11 @@ def test_demo_commands_refuse_production_settings_and_change_nothing(command):
 def test_create_demo_login_prints_a_login_per_role():
     out = io.StringIO()
     call_command("create_demo_login", stdout=out)
-    for role, group in [("investigator", "Investigator"), ("editor", "Editor"),
-                        ("supervisor", "Supervisor")]:  # fmt: skip
+    for role, group in [
+        ("investigator", "Investigator"),
+        ("editor", "Editor"),
+        ("supervisor", "Supervisor"),
+    ]:
         user = get_user_model().objects.get(username=f"demo-{role}")
         assert user.is_staff and not user.is_superuser
         assert list(user.groups.values_list("name", flat=True)) == [group]
@@ -80,8 +83,11 @@ def test_the_demo_flood_folds_into_a_few_answers():
 
     flooded = TraceObject.objects.filter(tips__isnull=False).order_by("-published_at").distinct()
     first, second = (selectors.object_answers(object_id=o.pk) for o in flooded[:2])
-    assert [(a.label, a.support) for a in first[:3]] == [("Biedronce", 14), ("Pepco", 4),
-                                                         ("Żabce", 2)]  # fmt: skip
+    assert [(a.label, a.support) for a in first[:3]] == [
+        ("Biedronce", 14),
+        ("Pepco", 4),
+        ("Żabce", 2),
+    ]
     assert [a.label for a in second[:3]] == ["Hema", "Action", "Kruidvat"]
 
 

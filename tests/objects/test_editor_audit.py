@@ -79,11 +79,18 @@ def test_an_object_added_with_an_image_records_both(editor_client, editor):
     category = make_category()
     upload = SimpleUploadedFile("a.jpg", make_image_bytes(size=(200, 150)), "image/jpeg")
     data = {
-        "category": category.pk, "title": "Lamp", "question": "Where?", "alt_text": "A lamp",
-        "status": "draft", "images-TOTAL_FORMS": "1", "images-INITIAL_FORMS": "0",
-        "images-0-upload": upload, "images-0-position": "0", "translations-TOTAL_FORMS": "0",
+        "category": category.pk,
+        "title": "Lamp",
+        "question": "Where?",
+        "alt_text": "A lamp",
+        "status": "draft",
+        "images-TOTAL_FORMS": "1",
+        "images-INITIAL_FORMS": "0",
+        "images-0-upload": upload,
+        "images-0-position": "0",
+        "translations-TOTAL_FORMS": "0",
         "translations-INITIAL_FORMS": "0",
-    }  # fmt: skip
+    }
     assert editor_client.post(reverse("admin:objects_traceobject_add"), data).status_code == 302
     obj = TraceObject.objects.get(title="Lamp")
     image = obj.images.get()
@@ -91,37 +98,51 @@ def test_an_object_added_with_an_image_records_both(editor_client, editor):
         ("create", "editor", {"status": "draft"}),
         ("create", "editor", {"object": obj.pk}),
     ]
-    assert AuditEntry.objects.filter(target_type="objects.objectimage",
-                                     target_id=str(image.pk)).exists()  # fmt: skip
+    assert AuditEntry.objects.filter(
+        target_type="objects.objectimage", target_id=str(image.pk)
+    ).exists()
 
 
 def _edit(**extra):
     return {
-        "crop_x": "0", "crop_y": "0", "crop_width": "320", "crop_height": "240",
-        "redactions-TOTAL_FORMS": "2", "redactions-INITIAL_FORMS": "0",
-        "redactions-0-x": "10", "redactions-0-y": "10", "redactions-0-width": "50",
-        "redactions-0-height": "50", "redactions-0-style": "solid", "redactions-1-style": "solid",
+        "crop_x": "0",
+        "crop_y": "0",
+        "crop_width": "320",
+        "crop_height": "240",
+        "redactions-TOTAL_FORMS": "2",
+        "redactions-INITIAL_FORMS": "0",
+        "redactions-0-x": "10",
+        "redactions-0-y": "10",
+        "redactions-0-width": "50",
+        "redactions-0-height": "50",
+        "redactions-0-style": "solid",
+        "redactions-1-style": "solid",
         **extra,
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.django_db
 def test_publishing_a_crop_and_redaction_is_audited(editor_client):
     image = make_object(status="draft", publish_image=False).images.get()
-    response = editor_client.post(reverse("imagestaff:edit", args=[image.pk]),
-                                  _edit(action="publish"))  # fmt: skip
+    response = editor_client.post(
+        reverse("imagestaff:edit", args=[image.pk]), _edit(action="publish")
+    )
     assert response.status_code == 302
     assert _rows(action="image_published") == [
-        ("image_published", "editor",
-         {"object": image.trace_object_id, "crop": True, "redactions": 1})
-    ]  # fmt: skip
+        (
+            "image_published",
+            "editor",
+            {"object": image.trace_object_id, "crop": True, "redactions": 1},
+        )
+    ]
 
 
 @pytest.mark.django_db
 def test_a_preview_is_audited_as_a_look_at_the_original(editor_client):
     image = make_object(status="draft").images.get()
-    response = editor_client.post(reverse("imagestaff:edit", args=[image.pk]),
-                                  _edit(action="preview"))  # fmt: skip
+    response = editor_client.post(
+        reverse("imagestaff:edit", args=[image.pk]), _edit(action="preview")
+    )
     assert response.status_code == 200
     assert _rows(action="view", target_type="objects.objectimage") == [
         ("view", "editor", {"what": "preview", "object": image.trace_object_id})
@@ -129,8 +150,9 @@ def test_a_preview_is_audited_as_a_look_at_the_original(editor_client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "what"), [("imagestaff:original", "original"),
-                                            ("imagestaff:source", "source")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "what"), [("imagestaff:original", "original"), ("imagestaff:source", "source")]
+)
 def test_reading_the_original_is_audited(editor_client, name, what):
     image = make_object(status="draft").images.get()
     response = editor_client.get(reverse(name, args=[image.pk]))
@@ -171,16 +193,22 @@ def test_translations_saved_and_deleted_are_audited(editor):
     services.object_translation_delete(translation=translation, user=editor)
     detail = {"object": obj.pk, "language": "de"}
     assert _rows(target_type="objects.traceobjecttranslation") == [
-        ("create", "editor", detail), ("change", "editor", detail), ("delete", "editor", detail)
-    ]  # fmt: skip
+        ("create", "editor", detail),
+        ("change", "editor", detail),
+        ("delete", "editor", detail),
+    ]
 
 
 @pytest.mark.django_db
 def test_editors_edit_translations_in_the_admin(editor_client):
     obj = make_object()
     url = reverse("admin:objects_traceobject_change", args=[obj.pk])
-    data = {**admin_form(editor_client, url), "translations-TOTAL_FORMS": "1",
-            "translations-0-language": "fr", "translations-0-title": "Un sac"}  # fmt: skip
+    data = {
+        **admin_form(editor_client, url),
+        "translations-TOTAL_FORMS": "1",
+        "translations-0-language": "fr",
+        "translations-0-title": "Un sac",
+    }
     assert editor_client.post(url, data).status_code == 302
     assert obj.translations.get().title == "Un sac"
     assert _rows(target_type="objects.traceobjecttranslation")[0][:2] == ("create", "editor")
@@ -193,8 +221,12 @@ def test_category_changes_are_audited_with_the_fields(editor_client):
     data = {**admin_form(editor_client, url), "name": "Bags and cases"}
     assert editor_client.post(url, data).status_code == 302
     assert _rows(target_type="objects.category") == [("change", "editor", {"fields": ["name"]})]
-    assert editor_client.post(reverse("admin:objects_category_delete", args=[category.pk]),
-                              {"post": "yes"}).status_code == 302  # fmt: skip
+    assert (
+        editor_client.post(
+            reverse("admin:objects_category_delete", args=[category.pk]), {"post": "yes"}
+        ).status_code
+        == 302
+    )
     assert not Category.objects.filter(pk=category.pk).exists()
     assert _rows(action="delete", target_type="objects.category") == [
         ("delete", "editor", {"name": "Bags and cases"})
@@ -225,6 +257,9 @@ def test_identifying_an_object_is_one_row_with_the_status(investigator):
     after = _last()
     services.object_identify(obj=obj, user=investigator, note="Sold in Lyon.")
     [(action, who, detail)] = _object_rows(obj, after)
-    assert (action, who, detail["status"]) == ("change", "investigator",
-                                               ["published", "identified"])  # fmt: skip
+    assert (action, who, detail["status"]) == (
+        "change",
+        "investigator",
+        ["published", "identified"],
+    )
     assert set(detail["fields"]) == {"status", "identified_at", "identification_note"}

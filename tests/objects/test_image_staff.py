@@ -164,12 +164,18 @@ def test_the_edit_page_works_without_javascript_fields(editor_client, image):
 def test_preview_renders_on_the_server_and_changes_nothing(editor_client, image):
     before = (list(image.renditions), _public_files())
     data = _edit_form(
-        crop_x="0", crop_y="0", crop_width="320", crop_height="240", **{
-            "redactions-0-x": "10", "redactions-0-y": "10",
-            "redactions-0-width": "50", "redactions-0-height": "50",
+        crop_x="0",
+        crop_y="0",
+        crop_width="320",
+        crop_height="240",
+        **{
+            "redactions-0-x": "10",
+            "redactions-0-y": "10",
+            "redactions-0-width": "50",
+            "redactions-0-height": "50",
             "action": "preview",
-        }
-    )  # fmt: skip
+        },
+    )
     response = editor_client.post(reverse("imagestaff:edit", args=[image.pk]), data)
     body = response.content.decode()
     assert response.status_code == 200
@@ -188,12 +194,19 @@ def test_publish_replaces_the_derivatives_and_removes_the_old_ones(
     old = {Path(settings.MEDIA_PUBLIC_ROOT) / n for n in image.derivative_names()}
     assert old and all(p.exists() for p in old)
     data = _edit_form(
-        crop_x="320", crop_y="0", crop_width="320", crop_height="240", **{
-            "redactions-0-x": "400", "redactions-0-y": "40",
-            "redactions-0-width": "100", "redactions-0-height": "100",
-            "redactions-0-style": "pixelate", "action": "publish",
-        }
-    )  # fmt: skip
+        crop_x="320",
+        crop_y="0",
+        crop_width="320",
+        crop_height="240",
+        **{
+            "redactions-0-x": "400",
+            "redactions-0-y": "40",
+            "redactions-0-width": "100",
+            "redactions-0-height": "100",
+            "redactions-0-style": "pixelate",
+            "action": "publish",
+        },
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(reverse("imagestaff:edit", args=[image.pk]), data)
     assert response.status_code == 302
@@ -390,11 +403,15 @@ def test_publishing_the_crop_of_a_public_object_makes_only_the_redacted_derivati
     public, private = own_media
     image = make_object(publish_image=False).images.get()
     unredacted = image.preview_names()
-    data = _edit_form(**{
-        "redactions-0-x": str(SECRET.x), "redactions-0-y": str(SECRET.y),
-        "redactions-0-width": str(SECRET.width), "redactions-0-height": str(SECRET.height),
-        "action": "publish",
-    })  # fmt: skip
+    data = _edit_form(
+        **{
+            "redactions-0-x": str(SECRET.x),
+            "redactions-0-y": str(SECRET.y),
+            "redactions-0-width": str(SECRET.width),
+            "redactions-0-height": str(SECRET.height),
+            "action": "publish",
+        }
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(reverse("imagestaff:edit", args=[image.pk]), data)
     assert response.status_code == 302

@@ -89,9 +89,11 @@ def test_splitting_an_answer_proposes_its_tips_again_without_its_name(investigat
     assert Tip.objects.filter(answer_key="yellow").count() == 2
     services.answer_split(obj=obj, key="yellow", user=investigator)
     assert dict(Tip.objects.values_list("body", "answer_key")) == {
-        "Yellow. Pepco": "pepco", "Yellow. Biedronka": "biedronka",
-        "Biedronka": "biedronka", "Pepco": "pepco",
-    }  # fmt: skip
+        "Yellow. Pepco": "pepco",
+        "Yellow. Biedronka": "biedronka",
+        "Biedronka": "biedronka",
+        "Pepco": "pepco",
+    }
     assert AnswerSplit.objects.filter(trace_object=obj, key="yellow").exists()
     later = make_tip(obj, body="Yellow").tip
     assert Tip.objects.get(pk=later.pk).answer_key == ""
@@ -107,8 +109,11 @@ def test_forwarding_an_answer_tells_every_tipster_passed_on(investigator):
     assert decision.done == 4
     for receipt in receipts[:4]:
         tip = Tip.objects.get(pk=receipt.tip.pk)
-        assert (tip.status, tip.forwarded_to, tip.forwarded_country) == (S.FORWARDED, "Policja",
-                                                                         "PL")  # fmt: skip
+        assert (tip.status, tip.forwarded_to, tip.forwarded_country) == (
+            S.FORWARDED,
+            "Policja",
+            "PL",
+        )
         page = Client().post(FOLLOW_UP, {"code": receipt.code}).content.decode()
         assert "Passed on" in page
     assert Tip.objects.get(pk=receipts[4].tip.pk).status == S.NEW

@@ -12,9 +12,12 @@ def _side(body, place="", known=None, **extra):
     found = _names(body, place)
     assignment = answers.assign(found, known or {})
     return answers.PairSide(
-        key=assignment.key, names=tuple(found.keys), several=assignment.several,
-        common=frozenset(found.common), **extra,
-    )  # fmt: skip
+        key=assignment.key,
+        names=tuple(found.keys),
+        several=assignment.several,
+        common=frozenset(found.common),
+        **extra,
+    )
 
 
 def test_case_accents_spacing_and_punctuation_fold_to_one_name():

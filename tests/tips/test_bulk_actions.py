@@ -22,8 +22,13 @@ def _post_action(client, action, tips, url=LIST, **extra):
 
 
 def _apply(client, action, tips, url=LIST, select_across=False, **extra):
-    data = {"action": action, "_selected_action": [t.pk for t in tips], "apply": "1",
-            "select_across": "1" if select_across else "0", **extra}  # fmt: skip
+    data = {
+        "action": action,
+        "_selected_action": [t.pk for t in tips],
+        "apply": "1",
+        "select_across": "1" if select_across else "0",
+        **extra,
+    }
     return client.post(url, data)
 
 
@@ -117,8 +122,9 @@ def test_tags_are_added_and_removed_in_bulk_through_a_confirmation_page(
     _apply(investigator_client, "add_tag", tips, tag=brand.pk)
     assert all(brand in t.tags.all() for t in tips)
     # Only the two tips that changed are audited.
-    added = AuditEntry.objects.filter(actor=investigator, detail__field="tags",
-                                      detail__added=brand.pk)  # fmt: skip
+    added = AuditEntry.objects.filter(
+        actor=investigator, detail__field="tags", detail__added=brand.pk
+    )
     assert sorted(added.values_list("target_id", flat=True)) == sorted(
         [str(tips[1].pk), str(tips[2].pk)]
     )
@@ -136,8 +142,10 @@ def test_a_bulk_tag_can_cover_every_tip_matching_the_filters(investigator_client
     mine = bulk_tips(obj, [f"t{i}" for i in range(70)])  # more than one page
     theirs = bulk_tips(other, ["x"])
     url = f"{LIST}?trace_object__id__exact={obj.pk}"
-    page = investigator_client.post(url, {"action": "add_tag", "index": 0, "select_across": "1",
-                                          "_selected_action": [mine[0].pk]})  # fmt: skip
+    page = investigator_client.post(
+        url,
+        {"action": "add_tag", "index": 0, "select_across": "1", "_selected_action": [mine[0].pk]},
+    )
     assert "70 tips are selected" in page.content.decode()
     _apply(investigator_client, "add_tag", [mine[0]], url=url, select_across=True, tag=brand.pk)
     assert brand.tips.count() == 70 and not theirs[0].tags.exists()

@@ -39,8 +39,11 @@ def test_the_follow_up_page_shows_the_answer_after_its_question(investigator):
 def test_the_backoffice_shows_the_answer_after_its_question(investigator, investigator_client):
     receipt = _conversation(investigator)
     thread = services.tip_thread(tip=receipt.tip)
-    assert [m["body"] for m in thread] == ["Which shop?", "The one by the station.",
-                                           "Which station?"]  # fmt: skip
+    assert [m["body"] for m in thread] == [
+        "Which shop?",
+        "The one by the station.",
+        "Which station?",
+    ]
     page = investigator_client.get(reverse("admin:tips_tip_change", args=[receipt.tip.pk]))
     text = page.content.decode()
     assert text.index("Which shop?") < text.index("The one by the station.")

@@ -27,15 +27,18 @@ def test_a_reworded_tip_older_than_the_latest_3000_is_found():
     target = make_tip(obj, body=TWIN).tip
     bulk_tips(obj, _fillers(3200), hours_ago_start=1)
     (old,) = bulk_tips(obj, [REWORDED], hours_ago_start=5000)
-    (old_link,) = bulk_tips(obj, ["See the shop."], hours_ago_start=5001,
-                            link="https://shop.example/bag")  # fmt: skip
-    (old_place,) = bulk_tips(obj, ["Bought it there."], hours_ago_start=5002, country="FR",
-                             place="PRIMARK")  # fmt: skip
+    (old_link,) = bulk_tips(
+        obj, ["See the shop."], hours_ago_start=5001, link="https://shop.example/bag"
+    )
+    (old_place,) = bulk_tips(
+        obj, ["Bought it there."], hours_ago_start=5002, country="FR", place="PRIMARK"
+    )
     found = {t.pk for t in selectors.tip_duplicates(tip=target)}
     assert old.pk in found
     assert found.isdisjoint(t.pk for t in bulk_tips(make_object(), [TWIN]))  # other object
-    twin = make_tip(obj, body="Here.", link="https://shop.example/bag", country="FR",
-                    place="Primark ").tip  # fmt: skip
+    twin = make_tip(
+        obj, body="Here.", link="https://shop.example/bag", country="FR", place="Primark "
+    ).tip
     found = {t.pk for t in selectors.tip_duplicates(tip=twin)}
     assert {old_link.pk, old_place.pk} <= found
 

@@ -215,8 +215,9 @@ def test_times_stored_before_are_rounded_by_the_migration(published):
     receipt = services.tip_create(
         obj=published, body="Seen it", language="en", submission_hash="a" * 64
     )
-    TipMessage.objects.create(tip=receipt.tip, author="tipster", body_encrypted=b"x",
-                              created_at=timezone.now())  # fmt: skip
+    TipMessage.objects.create(
+        tip=receipt.tip, author="tipster", body_encrypted=b"x", created_at=timezone.now()
+    )
     exact = timezone.now().replace(minute=17, second=42, microsecond=123456) - timedelta(days=3)
     with connection.cursor() as cursor:  # around the field, which would round it
         cursor.execute("UPDATE tips_tip SET received_at = %s, updated_at = %s", [exact, exact])

@@ -84,8 +84,15 @@ def test_the_data_file_is_marked_for_the_operator_to_check_and_loads():
 
 def test_a_malformed_entry_stops_the_page_loudly(tmp_path, monkeypatch):
     bad = tmp_path / "hotlines.json"
-    bad.write_text(json.dumps({"about": "", "checked": None, "countries": {
-        "DE": {"numbers": [{"number": "call us", "kind": "police"}]}}}))  # fmt: skip
+    bad.write_text(
+        json.dumps(
+            {
+                "about": "",
+                "checked": None,
+                "countries": {"DE": {"numbers": [{"number": "call us", "kind": "police"}]}},
+            }
+        )
+    )
     monkeypatch.setattr(hotlines, "PATH", bad)
     hotlines.hotlines.cache_clear()
     try:

@@ -21,9 +21,15 @@ S = Tip.Status
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("start", "to"),
-    [(S.NEW, S.FORWARDED), (S.NEW, S.CLOSED), (S.SPAM, S.USEFUL), (S.FORWARDED, S.NEW),
-     (S.CLOSED, S.USEFUL), (S.NOT_USEFUL, S.FORWARDED)],
-)  # fmt: skip
+    [
+        (S.NEW, S.FORWARDED),
+        (S.NEW, S.CLOSED),
+        (S.SPAM, S.USEFUL),
+        (S.FORWARDED, S.NEW),
+        (S.CLOSED, S.USEFUL),
+        (S.NOT_USEFUL, S.FORWARDED),
+    ],
+)
 def test_transitions_outside_the_graph_are_rejected(investigator, start, to):
     tip = make_tip().tip
     Tip.objects.filter(pk=tip.pk).update(status=start)
@@ -177,9 +183,13 @@ def test_a_large_export_streams_every_tip_and_audits_a_summary(
     make_tip(body="On another object")
     export = investigator_client.post(
         reverse("admin:tips_tip_changelist") + f"?trace_object__id__exact={obj.pk}",
-        {"action": "export_csv", "select_across": "1", "index": 0,
-         "_selected_action": [tips[0].pk]},
-    )  # fmt: skip
+        {
+            "action": "export_csv",
+            "select_across": "1",
+            "index": 0,
+            "_selected_action": [tips[0].pk],
+        },
+    )
     assert export.status_code == 200 and export.streaming
     rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert sorted(int(row[0]) for row in rows[1:]) == sorted(t.pk for t in tips)

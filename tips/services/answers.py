@@ -62,8 +62,9 @@ def _confirm(obj: TraceObject, key: str, user: User) -> tuple[Tip, BulkResult]:
 
 
 def _audit(user, root: Tip, decision: str, **detail) -> None:
-    audit_record(action=Action.CHANGE, user=user, target=root, field="answer", decision=decision,
-                 **detail)  # fmt: skip
+    audit_record(
+        action=Action.CHANGE, user=user, target=root, field="answer", decision=decision, **detail
+    )
 
 
 @transaction.atomic

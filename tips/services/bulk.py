@@ -39,13 +39,18 @@ def tip_question_many(*, tips, user: User, body: str) -> BulkResult:
     sequences = next_sequences([t.pk for t in asked])
     messages = TipMessage.objects.bulk_create(
         [
-            TipMessage(tip=t, author=TipMessage.Author.INVESTIGATOR, staff_user=user,
-                       body_encrypted=crypto.encrypt_text(body), created_at=now,
-                       sequence=sequences[t.pk])
+            TipMessage(
+                tip=t,
+                author=TipMessage.Author.INVESTIGATOR,
+                staff_user=user,
+                body_encrypted=crypto.encrypt_text(body),
+                created_at=now,
+                sequence=sequences[t.pk],
+            )
             for t in asked
         ],
         batch_size=1000,
-    )  # fmt: skip
+    )
     new = [t for t in asked if t.status == S.NEW]
     if new:
         Tip.objects.filter(pk__in=[t.pk for t in new]).update(
@@ -53,18 +58,28 @@ def tip_question_many(*, tips, user: User, body: str) -> BulkResult:
         )
         page_cache.bump(page_cache.STATS)
     TipEvent.objects.bulk_create(
-        [TipEvent(tip=t, kind=TipEvent.Kind.STATUS, user=user, from_status=S.NEW,
-                  to_status=S.IN_REVIEW) for t in new]
+        [
+            TipEvent(
+                tip=t,
+                kind=TipEvent.Kind.STATUS,
+                user=user,
+                from_status=S.NEW,
+                to_status=S.IN_REVIEW,
+            )
+            for t in new
+        ]
         + [TipEvent(tip=t, kind=TipEvent.Kind.QUESTION, user=user) for t in asked],
         batch_size=1000,
-    )  # fmt: skip
+    )
     audit_record_many(
         action=Action.CHANGE,
         user=user,
         entries=[(t, {"field": "status", "old": S.NEW, "new": S.IN_REVIEW}) for t in new]
-        + [(t, {"field": "question", "message": m.pk, "bulk": len(asked)})
-           for t, m in zip(asked, messages, strict=True)],
-    )  # fmt: skip
+        + [
+            (t, {"field": "question", "message": m.pk, "bulk": len(asked)})
+            for t, m in zip(asked, messages, strict=True)
+        ],
+    )
     return BulkResult(done=len(asked), skipped=len(locked) - len(asked))
 
 
@@ -108,8 +123,9 @@ def tip_mark_duplicate_many(*, tips, original: Tip, user: User) -> BulkResult:
     """
     root = original.duplicate_of or original
     ids = _pks(tips)
-    locked = list(Tip.objects.select_for_update().filter(pk__in=ids).exclude(pk=root.pk)
-                  .order_by("pk"))  # fmt: skip
+    locked = list(
+        Tip.objects.select_for_update().filter(pk__in=ids).exclude(pk=root.pk).order_by("pk")
+    )
     if any(t.trace_object_id != root.trace_object_id for t in locked):
         raise TransitionNotAllowed("a duplicate must be about the same object")
     movable = [t for t in locked if t.status == S.DUPLICATE or S.DUPLICATE in TRANSITIONS[t.status]]
@@ -123,16 +139,25 @@ def tip_mark_duplicate_many(*, tips, original: Tip, user: User) -> BulkResult:
     )
     Tip.objects.filter(duplicate_of_id__in=moving_ids).update(duplicate_of=root)
     TipEvent.objects.bulk_create(
-        [TipEvent(tip=t, kind=TipEvent.Kind.STATUS, user=user, from_status=t.status,
-                  to_status=S.DUPLICATE, text=f"#{root.pk}") for t in changing],
+        [
+            TipEvent(
+                tip=t,
+                kind=TipEvent.Kind.STATUS,
+                user=user,
+                from_status=t.status,
+                to_status=S.DUPLICATE,
+                text=f"#{root.pk}",
+            )
+            for t in changing
+        ],
         batch_size=1000,
-    )  # fmt: skip
+    )
     audit_record_many(
         action=Action.CHANGE,
         user=user,
         entries=[(t, {"field": "status", "old": t.status, "new": S.DUPLICATE}) for t in changing]
         + [(t, {"field": "duplicate_of", "new": root.pk, "bulk": len(moving)}) for t in moving],
-    )  # fmt: skip
+    )
     if changing:
         page_cache.bump(page_cache.STATS)
     return BulkResult(done=len(moving), skipped=len(locked) - len(movable))

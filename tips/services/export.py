@@ -16,8 +16,18 @@ from traceobject.audit import Action, audit_record
 # count, the first and last id and the list's filters.
 EXPORT_AUDIT_IDS = 10_000
 
-HEADER = ["id", "object", "status", "received", "country", "place", "link", "certainty",
-          "language", "tip"]  # fmt: skip
+HEADER = [
+    "id",
+    "object",
+    "status",
+    "received",
+    "country",
+    "place",
+    "link",
+    "certainty",
+    "language",
+    "tip",
+]
 
 # A spreadsheet starts a formula at = + - @ at the start of a cell, after any spaces, tabs or
 # carriage returns it skips, and a cell starts after any separator it may split on: comma,
@@ -55,8 +65,9 @@ def tips_export_csv(*, tips: QuerySet[Tip], user: User, query: dict[str, str]) -
     if len(ids) <= EXPORT_AUDIT_IDS:
         detail.update(count=len(ids), ids=ids)
     else:
-        detail.update(count=tips.count(), first=ids[0],
-                      last=tips.values_list("pk", flat=True).last())  # fmt: skip
+        detail.update(
+            count=tips.count(), first=ids[0], last=tips.values_list("pk", flat=True).last()
+        )
     audit_record(action=Action.EXPORT, user=user, target_type="tips.tip", **detail)
     return _lines(tips, with_contact=with_contact)
 
@@ -65,9 +76,18 @@ def _lines(tips: QuerySet[Tip], *, with_contact: bool) -> Iterator[str]:
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     yield writer.writerow(HEADER + (["contact"] if with_contact else []))
     for tip in tips.iterator(chunk_size=2000):
-        row = [tip.pk, tip.trace_object.reference, tip.status, tip.received_at.isoformat(),
-               tip.country.code or "", tip.place, tip.link, tip.certainty, tip.language,
-               tip.body]  # fmt: skip
+        row = [
+            tip.pk,
+            tip.trace_object.reference,
+            tip.status,
+            tip.received_at.isoformat(),
+            tip.country.code or "",
+            tip.place,
+            tip.link,
+            tip.certainty,
+            tip.language,
+            tip.body,
+        ]
         if with_contact:
             row.append(tip_contact(tip=tip))
         yield writer.writerow([csv_cell(cell) for cell in row])

@@ -62,10 +62,13 @@ def tip_purge(*, now: datetime | None = None) -> PurgeResult:
         )
         result = PurgeResult(len(ids), messages, len(photos), len(erase_ids))
         audit_record(
-            action=Action.PURGE, actor_name="purge_tips", deleted_tips=result.deleted_tips,
-            deleted_messages=result.deleted_messages, deleted_photos=result.deleted_photos,
+            action=Action.PURGE,
+            actor_name="purge_tips",
+            deleted_tips=result.deleted_tips,
+            deleted_messages=result.deleted_messages,
+            deleted_photos=result.deleted_photos,
             erased_contacts=result.erased_contacts,
-        )  # fmt: skip
+        )
         transaction.on_commit(lambda: [private_storage().delete(name) for name in photos])
         page_cache.bump(page_cache.STATS)  # deleted tips leave the public results count
     return result

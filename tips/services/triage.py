@@ -35,9 +35,13 @@ def _set_status(*, tip: Tip, user: User, to: str, text: str = "") -> None:
     if to not in TRANSITIONS[tip.status]:
         raise TransitionNotAllowed(f"{tip.status} → {to}")
     TipEvent.objects.create(
-        tip=tip, kind=TipEvent.Kind.STATUS, user=user, from_status=tip.status, to_status=to,
+        tip=tip,
+        kind=TipEvent.Kind.STATUS,
+        user=user,
+        from_status=tip.status,
+        to_status=to,
         text=text,
-    )  # fmt: skip
+    )
     audit_record(
         action=Action.CHANGE, user=user, target=tip, field="status", old=tip.status, new=to
     )
@@ -60,9 +64,14 @@ def tip_transition(*, tip: Tip, user: User, to: str) -> Tip:
     if to not in (S.DUPLICATE,):
         tip.duplicate_of = None
     tip.save(
-        update_fields=["status", "status_changed_at", "status_changed_by", "duplicate_of",
-                       "updated_at"]
-    )  # fmt: skip
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "status_changed_by",
+            "duplicate_of",
+            "updated_at",
+        ]
+    )
     return tip
 
 
@@ -84,9 +93,14 @@ def tip_mark_duplicate(*, tips: list[Tip], original: Tip, user: User) -> int:
             _set_status(tip=tip, user=user, to=S.DUPLICATE, text=f"#{root.pk}")
         tip.duplicate_of = root
         tip.save(
-            update_fields=["status", "status_changed_at", "status_changed_by", "duplicate_of",
-                           "updated_at"]
-        )  # fmt: skip
+            update_fields=[
+                "status",
+                "status_changed_at",
+                "status_changed_by",
+                "duplicate_of",
+                "updated_at",
+            ]
+        )
         Tip.objects.filter(duplicate_of=tip).update(duplicate_of=root)
         count += 1
     return count
@@ -115,13 +129,23 @@ def tip_forward(
         each.forwarded_to, each.forwarded_country = agency.strip()[:200], country
         each.forwarded_at, each.forwarded_by = now, user
         each.save(
-            update_fields=["status", "status_changed_at", "status_changed_by", "forwarded_to",
-                           "forwarded_country", "forwarded_at", "forwarded_by", "updated_at"]
-        )  # fmt: skip
+            update_fields=[
+                "status",
+                "status_changed_at",
+                "status_changed_by",
+                "forwarded_to",
+                "forwarded_country",
+                "forwarded_at",
+                "forwarded_by",
+                "updated_at",
+            ]
+        )
         TipEvent.objects.create(
-            tip=each, kind=TipEvent.Kind.FORWARD, user=user,
+            tip=each,
+            kind=TipEvent.Kind.FORWARD,
+            user=user,
             text=f"{agency.strip()} {country}".strip(),
-        )  # fmt: skip
+        )
         done.append(each)
     return done
 
@@ -134,11 +158,18 @@ def tip_assign(*, tip: Tip, user: User, assignee: User | None) -> Tip:
     if tip.status == S.NEW and assignee is not None:
         _set_status(tip=tip, user=user, to=S.IN_REVIEW)
     TipEvent.objects.create(
-        tip=tip, kind=TipEvent.Kind.ASSIGN, user=user,
+        tip=tip,
+        kind=TipEvent.Kind.ASSIGN,
+        user=user,
         text=assignee.get_username() if assignee else "",
-    )  # fmt: skip
-    audit_record(action=Action.CHANGE, user=user, target=tip, field="assignee",
-           new=assignee.pk if assignee else None)  # fmt: skip
+    )
+    audit_record(
+        action=Action.CHANGE,
+        user=user,
+        target=tip,
+        field="assignee",
+        new=assignee.pk if assignee else None,
+    )
     tip.save(
         update_fields=["assignee", "status", "status_changed_at", "status_changed_by", "updated_at"]
     )
@@ -217,11 +248,22 @@ def tip_undo(*, tip: Tip, user: User) -> str:
         raise TransitionNotAllowed("nothing of yours to undo on this tip")
     assigned = tip.events.filter(kind=TipEvent.Kind.ASSIGN, user=user, pk__gt=event.pk).exists()
     TipEvent.objects.create(
-        tip=tip, kind=TipEvent.Kind.STATUS, user=user, from_status=tip.status,
-        to_status=event.from_status, text="undo",
-    )  # fmt: skip
-    audit_record(action=Action.CHANGE, user=user, target=tip, field="status", old=tip.status,
-                 new=event.from_status, undo=event.pk)  # fmt: skip
+        tip=tip,
+        kind=TipEvent.Kind.STATUS,
+        user=user,
+        from_status=tip.status,
+        to_status=event.from_status,
+        text="undo",
+    )
+    audit_record(
+        action=Action.CHANGE,
+        user=user,
+        target=tip,
+        field="status",
+        old=tip.status,
+        new=event.from_status,
+        undo=event.pk,
+    )
     tip.status = event.from_status
     tip.status_changed_at, tip.status_changed_by = timezone.now(), user
     if event.to_status == S.DUPLICATE:
@@ -229,12 +271,19 @@ def tip_undo(*, tip: Tip, user: User) -> str:
     if assigned and tip.assignee_id == user.pk:
         tip.assignee = None
         TipEvent.objects.create(tip=tip, kind=TipEvent.Kind.ASSIGN, user=user, text="undo")
-        audit_record(action=Action.CHANGE, user=user, target=tip, field="assignee", new=None,
-                     undo=event.pk)  # fmt: skip
+        audit_record(
+            action=Action.CHANGE, user=user, target=tip, field="assignee", new=None, undo=event.pk
+        )
     tip.save(
-        update_fields=["status", "status_changed_at", "status_changed_by", "duplicate_of",
-                       "assignee", "updated_at"]
-    )  # fmt: skip
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "status_changed_by",
+            "duplicate_of",
+            "assignee",
+            "updated_at",
+        ]
+    )
     page_cache.bump(page_cache.STATS)
     return tip.status
 

@@ -17,7 +17,7 @@ ACTIONS = [
     ("export", "Export"), ("purge", "Purge"), ("staff_created", "Staff account created"),
     ("password_changed", "Password changed"), ("setup_link", "Setup link issued"),
     ("otp_reset", "Second factor reset"),
-]  # fmt: skip
+]
 
 
 def move_content_type(apps, schema_editor):
@@ -78,4 +78,4 @@ class Migration(migrations.Migration):
             database_operations=[],
         ),
         migrations.RunPython(move_content_type, move_content_type_back),
-    ]  # fmt: skip
+    ]

@@ -210,9 +210,13 @@ class Command(BaseCommand):
         for obj, flood in zip(newest, DEMO_FLOODS, strict=False):
             for text, place, country, language in flood:
                 tip_services.tip_create(
-                    obj=obj, body=text, place=place, country=country, language=language,
+                    obj=obj,
+                    body=text,
+                    place=place,
+                    country=country,
+                    language=language,
                     submission_hash=secrets.token_hex(32),
-                )  # fmt: skip
+                )
                 made += 1
         for index, obj in enumerate(newest[len(DEMO_FLOODS) :]):
             for n, (text, country, place, language) in enumerate(DEMO_TIPS):
