@@ -187,10 +187,10 @@ def test_image_changes_and_deletion_in_the_admin_are_audited(
 def test_translations_saved_and_deleted_are_audited(editor):
     obj = make_object()
     translation = TraceObjectTranslation(trace_object=obj, language="de", title="Ein Rucksack")
-    services.object_translation_save(translation=translation, user=editor)
+    services.translation_save(translation=translation, user=editor)
     translation.title = "Ein grüner Rucksack"
-    services.object_translation_save(translation=translation, user=editor)
-    services.object_translation_delete(translation=translation, user=editor)
+    services.translation_save(translation=translation, user=editor)
+    services.translation_delete(translation=translation, user=editor)
     detail = {"object": obj.pk, "language": "de"}
     assert _rows(target_type="objects.traceobjecttranslation") == [
         ("create", "editor", detail),

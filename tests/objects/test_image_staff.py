@@ -16,6 +16,7 @@ from PIL import Image
 
 from objects import imaging, services
 from objects.models import PREVIEW_PREFIX, ObjectImage, TraceObject
+from objects.services import images as images_service
 from tests.factories import make_category, make_image_bytes, make_object
 from tests.personas import login_password_only, login_verified
 from traceobject.storage import private_storage, public_storage
@@ -317,7 +318,7 @@ def test_rebuild_derivatives_keeps_old_rows_working_and_removes_what_is_not_publ
     # Rows as they were before derivatives were kept private: every image had its derivatives
     # in public storage, listed in `renditions`, and nothing else.
     for image in (shown, draft):
-        services._copy_to_public(image.previews)
+        images_service._copy_to_public(image.previews)
         for name in image.preview_names():
             private_storage().delete(name)
         image.renditions, image.previews, image.edit_published_at = image.previews, [], None
