@@ -57,9 +57,7 @@ def test_a_new_translation_reaches_the_cached_page(client, django_capture_on_com
     client.get(url)
     with django_capture_on_commit_callbacks(execute=True):
         services.translation_save(
-            translation=TraceObjectTranslation(
-                trace_object=obj, language="de", title="Stofftasche"
-            )
+            translation=TraceObjectTranslation(trace_object=obj, language="de", title="Stofftasche")
         )
     assert b"Stofftasche" in client.get(url).content
 

@@ -77,9 +77,7 @@ def test_a_translated_page_falls_back_to_english_field_by_field(client, legal):
     assert '<div class="site-page-body" lang="en" dir="ltr"><p>Run by us.</p>' in body
 
 
-def test_an_edited_page_is_shown_once_it_commits(
-    client, legal, django_capture_on_commit_callbacks
-):
+def test_an_edited_page_is_shown_once_it_commits(client, legal, django_capture_on_commit_callbacks):
     assert "Run by us." in client.get(_url("objects:legal")).content.decode()
     legal.body = "Now run by someone else."
     with django_capture_on_commit_callbacks(execute=True):
