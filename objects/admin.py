@@ -21,14 +21,14 @@ def _languages_text(codes: list[str]) -> str:
     return ", ".join(codes) if codes else _("none: every language is done")
 
 
-def save_translations(formset, *, user, save, delete) -> None:
-    """Write a translations inline through its services: deletions first, then the new and
-    changed rows, each audited by the service (`save`/`delete` take translation= and user=)."""
+def save_translations(formset, *, user) -> None:
+    """Write a translations inline (an object's, a category's or a site page's) through the
+    translation services: deletions first, then the new and changed rows, each audited."""
     instances = formset.save(commit=False)
     for translation in formset.deleted_objects:
-        delete(translation=translation, user=user)
+        services.translation_delete(translation=translation, user=user)
     for translation in instances:
-        save(translation=translation, user=user)
+        services.translation_save(translation=translation, user=user)
 
 
 class PartOfTheParent:
@@ -88,12 +88,7 @@ class CategoryAdmin(admin.ModelAdmin):
             services.category_delete(category=category, user=request.user)
 
     def save_formset(self, request, form, formset, change):
-        save_translations(
-            formset,
-            user=request.user,
-            save=services.category_translation_save,
-            delete=services.category_translation_delete,
-        )
+        save_translations(formset, user=request.user)
 
 
 class ObjectImageForm(forms.ModelForm):
@@ -274,12 +269,7 @@ class TraceObjectAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         user = request.user
         if formset.model is TraceObjectTranslation:
-            save_translations(
-                formset,
-                user=user,
-                save=services.object_translation_save,
-                delete=services.object_translation_delete,
-            )
+            save_translations(formset, user=user)
             return None
         if formset.model is not ObjectImage:
             return super().save_formset(request, form, formset, change)
@@ -361,9 +351,4 @@ class SitePageAdmin(admin.ModelAdmin):
             services.site_page_delete(page=page, user=request.user)
 
     def save_formset(self, request, form, formset, change):
-        save_translations(
-            formset,
-            user=request.user,
-            save=services.site_page_translation_save,
-            delete=services.site_page_translation_delete,
-        )
+        save_translations(formset, user=request.user)

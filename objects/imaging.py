@@ -162,10 +162,6 @@ class Derivative:
         # Named by content so the file can be cached forever and never collides.
         return f"{DERIVATIVE_FOLDER}/{self.sha256[:2]}/{self.sha256[:32]}-{self.width}w.{self.ext}"
 
-    @property
-    def content_type(self) -> str:
-        return f"image/{self.format}"
-
 
 @dataclass
 class ProcessedImage:
@@ -175,7 +171,6 @@ class ProcessedImage:
     format: str = "JPEG"
     width: int = 0  # of the original, orientation applied
     height: int = 0
-    dominant_color: str = "#d0d4da"
     edit: Edit = field(default_factory=Edit)
 
     @property
@@ -476,12 +471,6 @@ def render_derivatives(image: Image.Image, *, full_width: int | None = None) -> 
     return derivatives
 
 
-def dominant_color(image: Image.Image) -> str:
-    """The average colour, as #rrggbb: the placeholder shown while the image loads."""
-    r, g, b = image.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
-    return f"#{r:02x}{g:02x}{b:02x}"
-
-
 def render_preview(data: bytes, *, edit: Edit, width: int = PREVIEW_WIDTH) -> bytes:
     """The editor's preview: the same pixels as the published derivatives, as a JPEG."""
     image, decoded = render_edited(data, edit=edit, width=width)
@@ -508,7 +497,6 @@ def process_original(data: bytes, *, edit: Edit | None = None) -> ProcessedImage
         format=decoded.format,
         width=decoded.size[0],
         height=decoded.size[1],
-        dominant_color=dominant_color(image),
         edit=edit,
     )
 

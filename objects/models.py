@@ -307,7 +307,6 @@ class ObjectImage(models.Model):
         editable=False,
         help_text=_("Rectangles filled solid or pixelated before anything is published."),
     )
-    dominant_color = models.CharField(max_length=7, default="#d0d4da", editable=False)
     previews = models.JSONField(default=list, editable=False)
     renditions = models.JSONField(default=list, editable=False)
     edit_published_at = models.DateTimeField(

@@ -3,24 +3,28 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.http import Http404
 from django.utils import timezone
 
 from objects.models import TraceObject
 
 
+class ObjectNotFound(Exception):
+    """No public object has this number: a view answers 404."""
+
+
 class ObjectWithdrawn(Exception):
-    """The object was published once and has been withdrawn: answer 410, not 404."""
+    """The object was published once and has been withdrawn: a view answers 410, not 404."""
 
 
 def published_or_gone(number: int) -> TraceObject:
-    """The published object with this number; ObjectWithdrawn or Http404 otherwise."""
+    """The published object with this number. Raises ObjectWithdrawn when it was withdrawn, and
+    ObjectNotFound when no public object has it (unknown, a draft, the general reports' row)."""
     obj = TraceObject.objects.published().select_related("category").filter(number=number).first()
     if obj is not None:
         return obj
     if TraceObject.objects.filter(number=number, status=TraceObject.Status.WITHDRAWN).exists():
         raise ObjectWithdrawn
-    raise Http404("No such object.")
+    raise ObjectNotFound(number)
 
 
 def newest_object_ids() -> set[int]:

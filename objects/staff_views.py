@@ -1,5 +1,5 @@
 """Staff views for images: the private original, the editor's canvas, the private preview,
-crop and redact.
+and the crop page with its two actions (preview, publish), one POST view each.
 
 Every view here goes through traceobject.staff.staff_view (logged in, second factor verified,
 the model permission) and is never cached: they show investigator-only pixels (the invariant
@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from objects import imaging, services
 from objects.forms import ImageEditForm, RedactionFormSet, edit_from_forms
@@ -108,61 +108,82 @@ def _initial(image: ObjectImage):
     return form_initial, [dict(r) for r in image.redactions]
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe
 @staff_view("objects.change_objectimage")
 def image_edit(request, pk: int):
-    """Crop and redact with numeric fields; "Preview" renders the result on the server,
-    "Publish" approves it (public at once if the object is). The script in static/js only
+    """The crop page: numeric fields for the crop and the redactions, with two buttons that post
+    the same form to image_edit_preview and image_edit_publish. The script in static/js only
     fills the fields."""
     image = get_object_or_404(ObjectImage.objects.select_related("trace_object"), pk=pk)
-    size = (image.original_width, image.original_height)
+    form_initial, redactions = _initial(image)
+    form = ImageEditForm(initial=form_initial)
+    formset = RedactionFormSet(prefix="redactions", initial=redactions)
+    return _edit_page(request, image, form=form, formset=formset)
+
+
+@staff_view("objects.change_objectimage")
+@require_POST
+def image_edit_preview(request, pk: int):
+    """The "Preview" button: the posted crop and redactions rendered on the server, as the public
+    would get them; changes nothing (object_image_preview)."""
+    image = get_object_or_404(ObjectImage.objects.select_related("trace_object"), pk=pk)
+    form, formset, edit = _posted_edit(request, image)
     preview = None
-    if request.method == "POST":
-        form = ImageEditForm(request.POST)
-        formset = RedactionFormSet(request.POST, prefix="redactions")
-        if form.is_valid() and formset.is_valid():
-            try:
-                edit = edit_from_forms(form, formset, size=size)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                try:
-                    if request.POST.get("action") == "publish":
-                        services.object_image_edit(image=image, edit=edit, user=request.user)
-                        messages.success(
-                            request, _("The crop and redactions are applied and published.")
-                        )
-                        return redirect(
-                            reverse(
-                                "admin:objects_traceobject_change", args=[image.trace_object_id]
-                            )
-                        )
-                    with image.original.open("rb") as fh:
-                        content = imaging.render_preview(fh.read(), edit=edit)
-                    audit_record(
-                        action=Action.VIEW,
-                        user=request.user,
-                        target=image,
-                        what="preview",
-                        object=image.trace_object_id,
-                    )
-                    preview = "data:image/jpeg;base64," + base64.b64encode(content).decode()
-                except imaging.ImageRejected as exc:
-                    form.add_error(None, str(exc))
-            # Redisplay with fresh empty rows after the filled ones.
-            if preview:
-                formset = RedactionFormSet(
-                    prefix="redactions",
-                    initial=[
-                        {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
-                        for f in formset.forms
-                        if f.redaction() is not None
-                    ],
-                )
-    else:
-        form_initial, redactions = _initial(image)
-        form = ImageEditForm(initial=form_initial)
-        formset = RedactionFormSet(prefix="redactions", initial=redactions)
+    if edit is not None:
+        try:
+            content = services.object_image_preview(image=image, edit=edit, user=request.user)
+        except imaging.ImageRejected as exc:
+            form.add_error(None, str(exc))
+        else:
+            preview = "data:image/jpeg;base64," + base64.b64encode(content).decode()
+            # Shown again with fresh empty rows after the filled ones.
+            formset = RedactionFormSet(
+                prefix="redactions",
+                initial=[
+                    {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+                    for f in formset.forms
+                    if f.redaction() is not None
+                ],
+            )
+    return _edit_page(request, image, form=form, formset=formset, preview=preview)
+
+
+@staff_view("objects.change_objectimage")
+@require_POST
+def image_edit_publish(request, pk: int):
+    """The "Publish" button: approves the posted crop and redactions (object_image_edit), public
+    at once if the object is."""
+    image = get_object_or_404(ObjectImage.objects.select_related("trace_object"), pk=pk)
+    form, formset, edit = _posted_edit(request, image)
+    if edit is not None:
+        try:
+            services.object_image_edit(image=image, edit=edit, user=request.user)
+        except imaging.ImageRejected as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The crop and redactions are applied and published."))
+            return redirect(
+                reverse("admin:objects_traceobject_change", args=[image.trace_object_id])
+            )
+    return _edit_page(request, image, form=form, formset=formset)
+
+
+def _posted_edit(request, image: ObjectImage):
+    """(form, formset, the posted edit); the edit is None, and the errors are on the forms,
+    when the fields are wrong or a rectangle does not fit the original."""
+    form = ImageEditForm(request.POST)
+    formset = RedactionFormSet(request.POST, prefix="redactions")
+    if not (form.is_valid() and formset.is_valid()):
+        return form, formset, None
+    try:
+        edit = edit_from_forms(form, formset, size=(image.original_width, image.original_height))
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return form, formset, None
+    return form, formset, edit
+
+
+def _edit_page(request, image: ObjectImage, *, form, formset, preview=None):
     context = {
         **admin.site.each_context(request),
         "title": _("Crop and redact: %(object)s") % {"object": image.trace_object},

@@ -14,7 +14,12 @@ from objects.forms import GalleryFilterForm
 from objects.i18n import localise, localise_categories, localise_page
 from objects.models import Category, SitePage, TraceObject
 from objects.search import matching_object_ids
-from objects.selectors import ObjectWithdrawn, newest_object_ids, published_or_gone
+from objects.selectors import (
+    ObjectNotFound,
+    ObjectWithdrawn,
+    newest_object_ids,
+    published_or_gone,
+)
 from traceobject.page_cache import cached_page, public_page
 
 
@@ -83,6 +88,8 @@ def object_detail(request, number: int):
         obj = published_or_gone(number)
     except ObjectWithdrawn:
         return _withdrawn(request)
+    except ObjectNotFound:
+        raise Http404("No such object.") from None
     localise([obj])
     images = list(obj.images.all())
     primary = next((i for i in images if i.is_primary), None)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from objects import services as object_services
 from objects.i18n import localise
 from objects.models import TraceObject, format_reference
-from objects.selectors import ObjectWithdrawn, published_or_gone
+from objects.selectors import ObjectNotFound, ObjectWithdrawn, published_or_gone
 from tips import receipts, services, spam
 from tips.forms import AnswerForm, FollowUpForm, GeneralTipForm, ReportCountryForm, TipForm
 from tips.hotlines import hotlines
@@ -43,6 +43,8 @@ def _tip_object(number: int) -> TraceObject:
         obj = published_or_gone(number)
     except ObjectWithdrawn:
         return TraceObject(number=number, status=TraceObject.Status.WITHDRAWN)
+    except ObjectNotFound:
+        raise Http404("No such object.") from None
     obj.primary_images = list(obj.images.filter(is_primary=True)[:1])
     localise([obj])
     return obj

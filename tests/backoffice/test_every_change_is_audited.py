@@ -61,6 +61,7 @@ GET_ONLY = {
     "imagestaff:original": "the original, downloaded (a read, audited as a view)",
     "imagestaff:source": "the editor's canvas (a read, audited as a view)",
     "imagestaff:preview": "an image as it now stands, from private storage (a read, audited)",
+    "imagestaff:edit": "the crop page; its form posts to edit_preview and edit_publish",
     "tipstaff:triage": "the triage queue page; its decisions post to the tip_* views",
     "tipstaff:tip_photo": "a tip's photo (a read, audited as a reveal)",
     "tipstaff:object_tips": "the per-object page; its forms post to cluster_ask, identify",
@@ -75,6 +76,7 @@ READS = {
     "admin:jsi18n": "the admin's translation catalogue",
     "admin:autocomplete": "a search for a select box",
     "admin:view_on_site": "a redirect to the public page",
+    "imagestaff:edit_preview": "the crop page's preview from the original (a read, audited)",
 }
 
 
@@ -168,7 +170,6 @@ def _image_publish(client, w):
     editor = _login(client, w["editor"])
     image = w["object"].images.get()
     data = {
-        "action": "publish",
         "crop_x": "10",
         "crop_y": "10",
         "crop_width": "200",
@@ -180,7 +181,7 @@ def _image_publish(client, w):
     }
     return Case(
         editor,
-        reverse("imagestaff:edit", args=[image.pk]),
+        reverse("imagestaff:edit_publish", args=[image.pk]),
         data,
         lambda _: bool(type(image).objects.get(pk=image.pk).crop),
     )
@@ -420,7 +421,7 @@ CHANGES = {
         "staff_reset_2fa", None, lambda u: not u.has_usable_password()
     ),
     # Images.
-    "imagestaff:edit": _image_publish,
+    "imagestaff:edit_publish": _image_publish,
     # Tips.
     "tipstaff:tip_status": _tip(
         "tip_status", lambda w: {"to": "useful"}, lambda t, w, r: t.status == "useful"

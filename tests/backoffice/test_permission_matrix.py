@@ -60,11 +60,13 @@ RULES = {
     "tipstaff:answer_ask": ("POST", [TIP_CHANGE], "traceobject"),
     "admin:index": ("GET", "any", None),
     # The image pipeline's staff views: the private original, the editor's canvas, the private
-    # preview (a draft's image is shown only through it), the editor.
+    # preview (a draft's image is shown only through it), the crop page and its two actions.
     "imagestaff:original": ("GET", ["objects.view_objectimage"], "objectimage"),
     "imagestaff:source": ("GET", ["objects.change_objectimage"], "objectimage"),
     "imagestaff:preview": ("GET", ["objects.view_objectimage"], "objectimage"),
     "imagestaff:edit": ("GET", ["objects.change_objectimage"], "objectimage"),
+    "imagestaff:edit_preview": ("POST", ["objects.change_objectimage"], "objectimage"),
+    "imagestaff:edit_publish": ("POST", ["objects.change_objectimage"], "objectimage"),
     # Setting another user's password. Second-factor devices have no admin pages at all.
     "admin:auth_user_password_change": ("GET", ["auth.change_user"], "user"),
     # A supervisor's actions on a staff account (backoffice.services checks what they may give).

@@ -20,7 +20,7 @@ LANGUAGES = ["en", "de", "pl", "ar"]
 def site(db):
     bags = make_category("bags", "Bags")
     obj = make_object(category=bags, title="Canvas tote bag", question="Where is this bag sold?")
-    services.object_translation_save(
+    services.translation_save(
         translation=TraceObjectTranslation(
             trace_object=obj,
             language="ar",

@@ -46,6 +46,7 @@ def test_an_editor_without_javascript_crops_redacts_previews_and_publishes(live_
     for name, value in {"x": "300", "y": "200", "width": "200", "height": "100"}.items():
         page.locator(f"input[name='redactions-0-{name}']").fill(value)
     page.get_by_role("button", name="Preview").click()
+    assert page.url.endswith(f"/images/{obj.images.get().pk}/edit/preview/")
 
     preview = page.locator("img.ie-preview")
     assert preview.evaluate("img => img.naturalWidth") == 800

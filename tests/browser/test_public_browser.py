@@ -23,7 +23,7 @@ def objects(db):
     lamps = make_category("lamps", "Lamps")
     bag = make_object(category=bags, title="Canvas tote bag", question="Where is this bag sold?")
     lamp = make_object(category=lamps, title="Brass hotel lamp", question="Which hotel is this?")
-    services.object_translation_save(
+    services.translation_save(
         translation=TraceObjectTranslation(
             trace_object=lamp,
             language="de",

@@ -163,7 +163,7 @@ def test_the_object_list_names_the_languages_still_missing(editor_client):
 
     obj = make_object(title="Canvas tote bag")
     for language in ("de", "fr", "es", "it", "nl", "pt", "ar"):
-        services.object_translation_save(
+        services.translation_save(
             translation=TraceObjectTranslation(
                 trace_object=obj,
                 language=language,
@@ -173,12 +173,12 @@ def test_the_object_list_names_the_languages_still_missing(editor_client):
                 alt_text="a",
             )
         )
-    services.object_translation_save(
+    services.translation_save(
         translation=TraceObjectTranslation(trace_object=obj, language="pl", title="Torba")
     )
     done = make_object()
     for language in ("de", "fr", "es", "it", "nl", "pl", "pt", "ar"):
-        services.object_translation_save(
+        services.translation_save(
             translation=TraceObjectTranslation(
                 trace_object=done,
                 language=language,

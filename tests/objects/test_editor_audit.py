@@ -10,7 +10,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from objects import services
-from objects.models import Category, ObjectImage, TraceObject, TraceObjectTranslation
+from objects.models import (
+    Category,
+    CategoryTranslation,
+    ObjectImage,
+    SitePage,
+    SitePageTranslation,
+    TraceObject,
+    TraceObjectTranslation,
+)
 from tests.admin_forms import admin_form
 from tests.factories import make_category, make_image_bytes, make_object
 from traceobject.models import AuditEntry
@@ -36,10 +44,11 @@ def _last() -> int:
 
 
 @pytest.mark.django_db
-def test_publishing_a_draft_is_audited_as_publish_with_who_and_what(editor_client, editor):
+def test_publishing_a_draft_is_audited_as_publish_with_who_and_what(editor):
     obj = make_object(status="draft")
     after = _last()
-    _change(editor_client, obj, status="published")
+    obj.status = "published"
+    services.object_save(obj=obj, user=editor)
     [(action, who, detail)] = _object_rows(obj, after)
     assert (action, who) == ("publish", "editor")
     assert detail["status"] == ["draft", "published"]
@@ -47,31 +56,43 @@ def test_publishing_a_draft_is_audited_as_publish_with_who_and_what(editor_clien
 
 
 @pytest.mark.django_db
-def test_withdrawing_a_published_object_is_audited_as_unpublish(editor_client):
+def test_withdrawing_a_published_object_is_audited_as_unpublish(editor):
     obj = make_object(status="published")
     after = _last()
-    _change(editor_client, obj, status="withdrawn")
+    obj.status = "withdrawn"
+    services.object_save(obj=obj, user=editor)
     assert _object_rows(obj, after) == [
         ("unpublish", "editor", {"fields": ["status"], "status": ["published", "withdrawn"]})
     ]
 
 
 @pytest.mark.django_db
-def test_an_edit_records_which_fields_changed_and_never_their_text(editor_client):
+def test_an_edit_records_which_fields_changed_and_never_their_text(editor):
     obj = make_object(status="published")
     after = _last()
-    _change(editor_client, obj, title="A green rucksack", case_reference="CASE-SECRET-77")
+    obj.title, obj.case_reference = "A green rucksack", "CASE-SECRET-77"
+    services.object_save(obj=obj, user=editor)
     [(action, who, detail)] = _object_rows(obj, after)
     assert (action, who, detail) == ("change", "editor", {"fields": ["title", "case_reference"]})
     assert "CASE-SECRET-77" not in repr(list(AuditEntry.objects.values()))
 
 
 @pytest.mark.django_db
-def test_a_save_that_changes_nothing_writes_no_row(editor_client):
+def test_a_save_that_changes_nothing_writes_no_row(editor):
+    obj = make_object(status="published")
+    after = _last()
+    services.object_save(obj=obj, user=editor)
+    assert _object_rows(obj, after) == []
+
+
+@pytest.mark.django_db
+def test_the_admin_audits_its_edits_through_the_service(editor_client):
     obj = make_object(status="published")
     after = _last()
     _change(editor_client, obj)
     assert _object_rows(obj, after) == []
+    _change(editor_client, obj, title="A green rucksack")
+    assert _object_rows(obj, after) == [("change", "editor", {"fields": ["title"]})]
 
 
 @pytest.mark.django_db
@@ -124,9 +145,7 @@ def _edit(**extra):
 @pytest.mark.django_db
 def test_publishing_a_crop_and_redaction_is_audited(editor_client):
     image = make_object(status="draft", publish_image=False).images.get()
-    response = editor_client.post(
-        reverse("imagestaff:edit", args=[image.pk]), _edit(action="publish")
-    )
+    response = editor_client.post(reverse("imagestaff:edit_publish", args=[image.pk]), _edit())
     assert response.status_code == 302
     assert _rows(action="image_published") == [
         (
@@ -140,9 +159,7 @@ def test_publishing_a_crop_and_redaction_is_audited(editor_client):
 @pytest.mark.django_db
 def test_a_preview_is_audited_as_a_look_at_the_original(editor_client):
     image = make_object(status="draft").images.get()
-    response = editor_client.post(
-        reverse("imagestaff:edit", args=[image.pk]), _edit(action="preview")
-    )
+    response = editor_client.post(reverse("imagestaff:edit_preview", args=[image.pk]), _edit())
     assert response.status_code == 200
     assert _rows(action="view", target_type="objects.objectimage") == [
         ("view", "editor", {"what": "preview", "object": image.trace_object_id})
@@ -187,12 +204,36 @@ def test_image_changes_and_deletion_in_the_admin_are_audited(
 def test_translations_saved_and_deleted_are_audited(editor):
     obj = make_object()
     translation = TraceObjectTranslation(trace_object=obj, language="de", title="Ein Rucksack")
-    services.object_translation_save(translation=translation, user=editor)
+    services.translation_save(translation=translation, user=editor)
     translation.title = "Ein grüner Rucksack"
-    services.object_translation_save(translation=translation, user=editor)
-    services.object_translation_delete(translation=translation, user=editor)
+    services.translation_save(translation=translation, user=editor)
+    services.translation_delete(translation=translation, user=editor)
     detail = {"object": obj.pk, "language": "de"}
     assert _rows(target_type="objects.traceobjecttranslation") == [
+        ("create", "editor", detail),
+        ("change", "editor", detail),
+        ("delete", "editor", detail),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["category", "page"])
+def test_category_and_site_page_translations_are_audited_alike(editor, kind):
+    if kind == "category":
+        parent = make_category()
+        translation = CategoryTranslation(category=parent, language="de", name="Taschen")
+        text = "name"
+    else:
+        parent = SitePage.objects.create(kind="legal", title="Legal notice", body="Us.")
+        translation = SitePageTranslation(page=parent, language="de", title="Impressum")
+        text = "title"
+    services.translation_save(translation=translation, user=editor)
+    services.translation_save(translation=translation, user=editor)  # nothing changed: no row
+    setattr(translation, text, "Geändert")
+    services.translation_save(translation=translation, user=editor)
+    services.translation_delete(translation=translation, user=editor)
+    detail = {kind: parent.pk, "language": "de"}
+    assert _rows(target_type=f"objects.{type(translation).__name__.lower()}") == [
         ("create", "editor", detail),
         ("change", "editor", detail),
         ("delete", "editor", detail),

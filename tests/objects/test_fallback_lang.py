@@ -104,7 +104,7 @@ def test_a_translated_category_name_is_shown_unmarked_everywhere(client, two_obj
 
     translated, _ = two_objects
     category = translated.category
-    services.category_translation_save(
+    services.translation_save(
         translation=CategoryTranslation(category=category, language="de", name="Taschen")
     )
     gallery = client.get(_german("objects:gallery")).content.decode()

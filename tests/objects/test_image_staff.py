@@ -16,6 +16,7 @@ from PIL import Image
 
 from objects import imaging, services
 from objects.models import PREVIEW_PREFIX, ObjectImage, TraceObject
+from objects.services import images as images_service
 from tests.factories import make_category, make_image_bytes, make_object
 from tests.personas import login_password_only, login_verified
 from traceobject.storage import private_storage, public_storage
@@ -173,10 +174,9 @@ def test_preview_renders_on_the_server_and_changes_nothing(editor_client, image)
             "redactions-0-y": "10",
             "redactions-0-width": "50",
             "redactions-0-height": "50",
-            "action": "preview",
         },
     )
-    response = editor_client.post(reverse("imagestaff:edit", args=[image.pk]), data)
+    response = editor_client.post(reverse("imagestaff:edit_preview", args=[image.pk]), data)
     body = response.content.decode()
     assert response.status_code == 200
     assert 'src="data:image/jpeg;base64,' in body
@@ -184,6 +184,27 @@ def test_preview_renders_on_the_server_and_changes_nothing(editor_client, image)
     assert 'name="redactions-TOTAL_FORMS" value="3"' in body
     image.refresh_from_db()
     assert (image.renditions, _public_files()) == before
+
+
+@pytest.mark.django_db
+def test_the_page_posts_preview_and_publish_to_their_own_views(editor_client, image):
+    body = editor_client.get(reverse("imagestaff:edit", args=[image.pk])).content.decode()
+    preview = reverse("imagestaff:edit_preview", args=[image.pk])
+    publish = reverse("imagestaff:edit_publish", args=[image.pk])
+    # Without a script the buttons' formaction sends the one form to either view; Enter previews.
+    assert f'<form method="post" action="{preview}"' in body
+    assert f'formaction="{preview}"' in body and f'formaction="{publish}"' in body
+
+
+@pytest.mark.django_db
+def test_a_preview_publishes_nothing_whatever_else_is_posted(editor_client, image):
+    data = _edit_form(crop_x="0", crop_y="0", crop_width="320", crop_height="240")
+    response = editor_client.post(
+        reverse("imagestaff:edit_preview", args=[image.pk]), {**data, "action": "publish"}
+    )
+    assert response.status_code == 200
+    image.refresh_from_db()
+    assert (image.crop, image.edit_published_at) == (None, None)
 
 
 @pytest.mark.django_db
@@ -204,11 +225,10 @@ def test_publish_replaces_the_derivatives_and_removes_the_old_ones(
             "redactions-0-width": "100",
             "redactions-0-height": "100",
             "redactions-0-style": "pixelate",
-            "action": "publish",
         },
     )
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor_client.post(reverse("imagestaff:edit", args=[image.pk]), data)
+        response = editor_client.post(reverse("imagestaff:edit_publish", args=[image.pk]), data)
     assert response.status_code == 302
     image.refresh_from_db()
     assert image.crop == {"x": 320, "y": 0, "width": 320, "height": 240}
@@ -225,8 +245,7 @@ def test_publish_replaces_the_derivatives_and_removes_the_old_ones(
 def test_a_rectangle_past_the_image_is_an_error_and_changes_nothing(editor_client, image):
     before = (list(image.renditions), _public_files())
     data = _edit_form(crop_x="600", crop_y="0", crop_width="100", crop_height="10")
-    data["action"] = "publish"
-    response = editor_client.post(reverse("imagestaff:edit", args=[image.pk]), data)
+    response = editor_client.post(reverse("imagestaff:edit_publish", args=[image.pk]), data)
     assert response.status_code == 200
     assert "goes past the image" in response.content.decode()
     image.refresh_from_db()
@@ -235,8 +254,8 @@ def test_a_rectangle_past_the_image_is_an_error_and_changes_nothing(editor_clien
 
 @pytest.mark.django_db
 def test_half_a_crop_is_an_error(editor_client, image):
-    data = _edit_form(crop_x="10", action="publish")
-    response = editor_client.post(reverse("imagestaff:edit", args=[image.pk]), data)
+    data = _edit_form(crop_x="10")
+    response = editor_client.post(reverse("imagestaff:edit_publish", args=[image.pk]), data)
     assert response.status_code == 200 and "Give all four crop values" in response.content.decode()
 
 
@@ -317,7 +336,7 @@ def test_rebuild_derivatives_keeps_old_rows_working_and_removes_what_is_not_publ
     # Rows as they were before derivatives were kept private: every image had its derivatives
     # in public storage, listed in `renditions`, and nothing else.
     for image in (shown, draft):
-        services._copy_to_public(image.previews)
+        images_service._copy_to_public(image.previews)
         for name in image.preview_names():
             private_storage().delete(name)
         image.renditions, image.previews, image.edit_published_at = image.previews, [], None
@@ -409,11 +428,10 @@ def test_publishing_the_crop_of_a_public_object_makes_only_the_redacted_derivati
             "redactions-0-y": str(SECRET.y),
             "redactions-0-width": str(SECRET.width),
             "redactions-0-height": str(SECRET.height),
-            "action": "publish",
         }
     )
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor_client.post(reverse("imagestaff:edit", args=[image.pk]), data)
+        response = editor_client.post(reverse("imagestaff:edit_publish", args=[image.pk]), data)
     assert response.status_code == 302
     image.refresh_from_db()
     assert image.edit_published_at is not None

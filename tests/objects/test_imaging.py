@@ -277,11 +277,6 @@ def test_a_large_jpeg_is_decoded_at_reduced_size_with_draft_mode():
     assert [d.width for d in imaging.process_original(data).derivatives[::2]] == [400, 800, 1600]
 
 
-def test_the_dominant_colour_is_the_average():
-    processed = _process(_save(Image.new("RGB", (500, 300), (200, 120, 40))))
-    assert processed.dominant_color == "#c87828"
-
-
 # --- crop and redaction -----------------------------------------------------------------------
 
 

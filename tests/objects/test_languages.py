@@ -78,7 +78,7 @@ def test_machines_urls_stay_outside_the_prefix(client):
 @pytest.mark.django_db
 def test_an_object_shows_its_translation_and_falls_back_to_english_per_field(client):
     obj = make_object(title="Canvas tote bag", question="Where is this bag sold?")
-    services.object_translation_save(
+    services.translation_save(
         translation=TraceObjectTranslation(
             trace_object=obj, language="de", title="Stofftasche", alt_text="Eine Stofftasche"
         )
@@ -95,7 +95,7 @@ def test_an_object_shows_its_translation_and_falls_back_to_english_per_field(cli
 def test_the_gallery_shows_translations_and_searches_them(client):
     obj = make_object(title="Canvas tote bag")
     make_object(title="Brass lamp")
-    services.object_translation_save(
+    services.translation_save(
         translation=TraceObjectTranslation(trace_object=obj, language="nl", title="Linnen tas")
     )
     response = client.get(_in("nl", "objects:gallery"), {"q": "linnen"})
@@ -105,22 +105,25 @@ def test_the_gallery_shows_translations_and_searches_them(client):
 
 
 @pytest.mark.django_db
-def test_gallery_translations_cost_one_query_whatever_the_page_size(client):
+def test_gallery_translations_cost_one_query_whatever_the_page_size(
+    client, django_capture_on_commit_callbacks
+):
     def queries():
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(_in("pt", "objects:gallery")).status_code == 200
         return len(ctx.captured_queries)
 
     first = make_object()
-    services.object_translation_save(
+    services.translation_save(
         translation=TraceObjectTranslation(trace_object=first, language="pt", title="Mala")
     )
     few = queries()
-    for _ in range(10):
-        obj = make_object(with_image=False)
-        services.object_translation_save(
-            translation=TraceObjectTranslation(trace_object=obj, language="pt", title="Outro")
-        )
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(10):
+            obj = make_object(with_image=False)
+            services.translation_save(
+                translation=TraceObjectTranslation(trace_object=obj, language="pt", title="Outro")
+            )
     assert queries() == few
 
 
@@ -137,7 +140,7 @@ def test_a_translation_is_unique_per_object_and_language():
 @pytest.mark.django_db
 def test_the_tip_form_shows_the_object_in_the_page_language(client):
     obj = make_object(title="Canvas tote bag", question="Where is this bag sold?")
-    services.object_translation_save(
+    services.translation_save(
         translation=TraceObjectTranslation(
             trace_object=obj, language="es", title="Bolsa de lona", question="¿Dónde se vende?"
         )

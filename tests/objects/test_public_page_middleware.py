@@ -94,12 +94,13 @@ def test_each_language_and_query_string_is_its_own_page(client, django_assert_nu
 
 
 @pytest.mark.django_db
-def test_a_change_is_seen_at_once(client):
+def test_a_change_is_seen_once_it_commits(client, django_capture_on_commit_callbacks):
     obj = make_object(title="Canvas tote bag")
     client.get(GALLERY)
     client.get(obj.get_absolute_url())
     obj.title = "Leather tote bag"
-    services.object_save(obj=obj)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.object_save(obj=obj)
     for url in (GALLERY, obj.get_absolute_url()):
         body = client.get(url).content
         assert b"Leather tote bag" in body
@@ -249,12 +250,15 @@ def test_a_page_in_this_process_is_served_without_fetching_it_again(client, monk
 
 
 @pytest.mark.django_db
-def test_the_copy_in_this_process_is_not_used_after_a_change(client):
+def test_the_copy_in_this_process_is_not_used_after_a_change(
+    client, django_capture_on_commit_callbacks
+):
     obj = make_object()
     client.get(GALLERY)
     assert page_cache._LOCAL_PAGES, "the rendered page is kept in this process"
     obj.title = "A changed title"
-    services.object_save(obj=obj)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.object_save(obj=obj)
     assert "A changed title" in client.get(GALLERY).content.decode()
 
 

@@ -59,7 +59,7 @@ def legal(db):
     page = services.site_page_save(
         page=SitePage(kind="legal", title="Legal notice", body="Run by us.\n\nAddress: 1 Road.")
     )
-    services.site_page_translation_save(
+    services.translation_save(
         translation=SitePageTranslation(page=page, language="de", title="Impressum", body="")
     )
     return page
@@ -77,10 +77,11 @@ def test_a_translated_page_falls_back_to_english_field_by_field(client, legal):
     assert '<div class="site-page-body" lang="en" dir="ltr"><p>Run by us.</p>' in body
 
 
-def test_an_edited_page_is_shown_at_once(client, legal):
+def test_an_edited_page_is_shown_once_it_commits(client, legal, django_capture_on_commit_callbacks):
     assert "Run by us." in client.get(_url("objects:legal")).content.decode()
     legal.body = "Now run by someone else."
-    services.site_page_save(page=legal)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.site_page_save(page=legal)
     assert "Now run by someone else." in client.get(_url("objects:legal")).content.decode()
 
 

@@ -46,7 +46,7 @@ def test_a_right_code_names_the_object_the_month_and_shows_the_code(client):
 @pytest.mark.django_db
 def test_the_object_is_named_in_the_page_language(client):
     obj = make_object(title="Canvas tote bag")
-    objects_services.object_translation_save(
+    objects_services.translation_save(
         translation=TraceObjectTranslation(trace_object=obj, language="de", title="Stofftasche")
     )
     receipt = make_tip(obj)

@@ -254,7 +254,9 @@ def test_notes_stay_internal(client, investigator):
 
 
 @pytest.mark.django_db
-def test_marking_identified_refreshes_the_cached_public_page(client, supervisor):
+def test_marking_identified_refreshes_the_cached_public_page(
+    client, supervisor, django_capture_on_commit_callbacks
+):
     from django.test import Client
 
     obj = make_object()
@@ -262,7 +264,8 @@ def test_marking_identified_refreshes_the_cached_public_page(client, supervisor)
     before = public.get(obj.get_absolute_url()).content.decode()  # now in the page cache
     assert "Send a tip about this object" in before
     login_verified(client, supervisor)
-    client.post(reverse("tipstaff:object_identify", args=[obj.pk]), {"note": "Sold in Lyon."})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("tipstaff:object_identify", args=[obj.pk]), {"note": "Sold in Lyon."})
     after = public.get(obj.get_absolute_url()).content.decode()
     assert "Sold in Lyon." in after
     assert "Send a tip about this object" not in after
