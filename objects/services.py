@@ -4,7 +4,6 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -68,20 +67,6 @@ def _audit_object_save(*, obj: TraceObject, user, before: dict | None) -> None:
         audit_record(action=action, user=user, target=obj, fields=fields)
 
 
-class NotAnObject(PermissionDenied):
-    """The general reports' row cannot become a public object. A PermissionDenied, so that a
-    staff view that tries answers 403 rather than publishing it."""
-
-
-def _keep_general_hidden(obj: TraceObject) -> None:
-    was_general = (
-        obj.pk is not None
-        and TraceObject.objects.filter(pk=obj.pk, status=TraceObject.Status.GENERAL).exists()
-    )
-    if was_general != obj.is_general:
-        raise NotAnObject("The general reports' row is not an object and stays hidden.")
-
-
 def object_save(*, obj: TraceObject, user: User | None = None) -> TraceObject:
     """Save a new or edited object: numbers it, stamps who changed it and when it went public.
 
@@ -90,10 +75,8 @@ def object_save(*, obj: TraceObject, user: User | None = None) -> TraceObject:
 
     Audited: created, published, unpublished (back to draft, or withdrawn) or changed, with
     which fields changed. Two editors saving at once may pick the same number; the unique
-    constraint catches it and the save is retried with the next one. The general reports' row
-    can be neither made nor unmade here (object_general).
+    constraint catches it and the save is retried with the next one.
     """
-    _keep_general_hidden(obj)
     if user is not None and user.is_authenticated:
         if obj.pk is None:
             obj.created_by = user
@@ -706,46 +689,14 @@ def category_translations_add(*, translations: list[CategoryTranslation]) -> int
     return len(new)
 
 
-def object_general() -> TraceObject:
-    """The hidden row that general reports (tips not about a published object) belong to.
-
-    Made on the first general tip, with a number like any object's (so the back-office shows
-    "Tips on TAO-0031"), a status published() never shows, and no category. Two first tips at
-    once: the unique constraint lets one row through and the other finds it.
-    """
-    for _attempt in range(5):
-        found = TraceObject.objects.filter(status=TraceObject.Status.GENERAL).first()
-        if found is not None:
-            return found
-        try:
-            with transaction.atomic():
-                obj = TraceObject(
-                    number=_next_number(),
-                    status=TraceObject.Status.GENERAL,
-                    published_at=timezone.now(),
-                    title="General reports: not about a published object",
-                    question="Tips sent from the general form (“Something else to report”).",
-                    alt_text="",
-                    case_reference="general-reports",
-                )
-                obj.save()
-                return obj
-        except IntegrityError:
-            continue  # another first tip made it, or an editor took the number: look again
-    return TraceObject.objects.get(status=TraceObject.Status.GENERAL)
-
-
 @transaction.atomic
 def object_identify(*, obj: TraceObject, user: User, note: str) -> TraceObject:
     """Mark an object identified with the public note shown on its page; tips close for it.
 
     Saved through object_save, which stamps identified_at and who changed it, audits the change
     (status and note) and refreshes the cached public pages (the object page stops asking for
-    tips at once). The general reports' row is refused (NotAnObject, a 403): identifying it
-    would publish it.
+    tips at once).
     """
-    if obj.is_general:
-        raise NotAnObject("The general reports' row cannot be identified.")
     obj.status = TraceObject.Status.IDENTIFIED
     obj.identification_note = note
     object_save(obj=obj, user=user)
