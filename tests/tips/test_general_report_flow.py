@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_object, make_tip
-from tips import services, spam
+from tips import selectors, services, spam
 from tips.models import Tip, TipMessage
 from traceobject import crypto
 
@@ -105,3 +105,13 @@ def test_the_export_names_a_general_report_in_the_object_column(investigator):
     lines = services.tips_export_csv(tips=Tip.objects.all(), user=investigator, query={})
     rows = list(csv.DictReader(io.StringIO("".join(lines))))
     assert sorted(row["object"] for row in rows) == sorted(["General report", obj.reference])
+
+
+@pytest.mark.django_db
+def test_a_general_reports_duplicates_are_other_general_reports():
+    body = "A white van with no plates waits outside the primary school every evening."
+    first = services.tip_create(obj=None, body=body, language="en", submission_hash="a").tip
+    same_on_object = make_tip(make_object(), body=body).tip
+    second = services.tip_create(obj=None, body=body + " ", language="en", submission_hash="b").tip
+    found = selectors.tip_duplicates(tip=second)
+    assert first in found and same_on_object not in found
