@@ -228,18 +228,7 @@ class TraceObjectAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # The "languages missing" column reads every object's translations: one query a page.
-        # The general reports' row is not an object to edit (its tips are in the tip list).
-        queryset = super().get_queryset(request).exclude(status=TraceObject.Status.GENERAL)
-        return queryset.prefetch_related("translations")
-
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status":
-            kwargs["choices"] = [
-                (value, label)
-                for value, label in TraceObject.Status.choices
-                if value != TraceObject.Status.GENERAL
-            ]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
+        return super().get_queryset(request).prefetch_related("translations")
 
     @admin.display(description=_("languages missing"))
     def languages_missing(self, obj):

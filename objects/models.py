@@ -112,11 +112,6 @@ class TraceObject(models.Model):
         PUBLISHED = "published", _("Published")
         IDENTIFIED = "identified", _("Identified")
         WITHDRAWN = "withdrawn", _("Withdrawn")
-        # The one hidden row that tips from the general form ("something else to report") are
-        # attached to, so they go through the same intake, queue and triage as every tip. Never
-        # public: published() does not include it, and it cannot be published or identified
-        # (objects.services). Made on the first general tip (object_general).
-        GENERAL = "general", _("General reports (not a published object)")
 
     number = models.PositiveIntegerField(
         _("number"),
@@ -129,7 +124,6 @@ class TraceObject(models.Model):
         on_delete=models.PROTECT,
         related_name="trace_objects",
         verbose_name=_("category"),
-        null=True,  # only for the general reports' row (object_has_category)
     )
     title = models.CharField(
         _("title"), max_length=120, help_text=_("Short and plain: what the object is.")
@@ -211,15 +205,6 @@ class TraceObject(models.Model):
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="object_public_has_published_at",
             ),
-            # Every object has a category; only the hidden row of general reports has none.
-            models.CheckConstraint(
-                condition=Q(category__isnull=False) | Q(status="general"),
-                name="object_has_category",
-            ),
-            # One row for the general reports: object_general() finds it or makes it.
-            models.UniqueConstraint(
-                fields=["status"], condition=Q(status="general"), name="object_one_general"
-            ),
         ]
 
     def __str__(self):
@@ -241,11 +226,6 @@ class TraceObject(models.Model):
         """Published or identified (also when scheduled for later): the statuses in which its
         published images are in public storage."""
         return self.status in (self.Status.PUBLISHED, self.Status.IDENTIFIED)
-
-    @property
-    def is_general(self) -> bool:
-        """The hidden row of general reports, not an object anyone can see."""
-        return self.status == self.Status.GENERAL
 
     @property
     def primary_image(self):

@@ -18,7 +18,7 @@ class ObjectWithdrawn(Exception):
 
 def published_or_gone(number: int) -> TraceObject:
     """The published object with this number. Raises ObjectWithdrawn when it was withdrawn, and
-    ObjectNotFound when no public object has it (unknown, a draft, the general reports' row)."""
+    ObjectNotFound when no public object has it (unknown or a draft)."""
     obj = TraceObject.objects.published().select_related("category").filter(number=number).first()
     if obj is not None:
         return obj

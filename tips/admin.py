@@ -152,6 +152,19 @@ class DetectedLanguageFilter(admin.SimpleListFilter):
         return queryset.filter(detected_language=self.value()) if self.value() else queryset
 
 
+class KindFilter(admin.SimpleListFilter):
+    """Tips about an object, or general reports (sent from "Something else to report")."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return Tip.Kind.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 class AnswerFilter(admin.SimpleListFilter):
     """One proposed answer's tips (linked from the object's page; no choices of its own)."""
 
@@ -209,6 +222,7 @@ class TipAdmin(admin.ModelAdmin):
     list_select_related = ["trace_object", "assignee"]
     list_filter = [
         StatusFilter,
+        KindFilter,
         ("trace_object", ObjectSelectFilter),
         ("country", CountrySelectFilter),
         # Staff users as choices (limit_choices_to); RelatedOnly would scan every tip for them.
@@ -278,7 +292,7 @@ class TipAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("object"), ordering="trace_object__number")
     def object_reference(self, tip):
-        return tip.trace_object.reference
+        return tip.about
 
     @admin.display(description=_("country"), ordering="country")
     def country_name(self, tip):
@@ -301,7 +315,7 @@ class TipAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("image"))
     def object_thumb(self, tip):
-        image = tip.trace_object.primary_image
+        image = tip.trace_object.primary_image if tip.trace_object else None
         thumb = image.thumb if image else None
         if not thumb:
             return ""
@@ -378,7 +392,7 @@ class TipAdmin(admin.ModelAdmin):
                 events=list(tip.events.select_related("user")),
                 duplicates=selectors.tip_duplicates(tip=tip),
                 answer=selectors.tip_answer(tip=tip),
-                image=tip.trace_object.primary_image,
+                image=tip.trace_object.primary_image if tip.trace_object else None,
                 statuses=[
                     (s.value, s.label)
                     for s in Tip.Status

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
@@ -50,8 +51,26 @@ class Tip(models.Model):
         THINK = "think", _("I think so")
         GUESS = "guess", _("It is a guess")
 
+    class Kind(models.TextChoices):
+        OBJECT = "object", _("About an object")
+        # Sent from "Something else to report" (/<lang>/report/tip/): about no object.
+        GENERAL = "general", _("General report")
+
+    kind = models.CharField(
+        _("kind"),
+        max_length=8,
+        choices=Kind.choices,
+        default=Kind.OBJECT,
+        editable=False,
+        help_text=_("A tip about a published object, or a general report about none."),
+    )
     trace_object = models.ForeignKey(
-        TraceObject, on_delete=models.PROTECT, related_name="tips", verbose_name=_("object")
+        TraceObject,
+        on_delete=models.PROTECT,
+        related_name="tips",
+        verbose_name=_("object"),
+        null=True,  # a general report is about no object (tip_kind_matches_object)
+        blank=True,
     )
     body = models.TextField(_("what they know"))
     country = CountryField(_("country"), blank=True)
@@ -206,12 +225,38 @@ class Tip(models.Model):
             # migration tips 0003 (tip_fts_idx); likely duplicates by wording: a pg_trgm GIN
             # index on the text, migration tips 0005 (tip_body_trgm_idx).
         ]
+        constraints = [
+            # A tip about an object names it; a general report names none (Tip.clean says so).
+            models.CheckConstraint(
+                condition=Q(kind="object", trace_object__isnull=False)
+                | Q(kind="general", trace_object__isnull=True),
+                name="tip_kind_matches_object",
+            ),
+        ]
         permissions = [
             ("view_tip_contact", _("Can see tipsters' contact details and photos")),
         ]
 
     def __str__(self):
-        return f"Tip {self.pk} on {self.trace_object.reference}"
+        return f"Tip {self.pk} on {self.about}"
+
+    def clean(self):
+        if self.kind == self.Kind.GENERAL and self.trace_object_id is not None:
+            raise ValidationError({"trace_object": _("A general report is about no object.")})
+        if self.kind == self.Kind.OBJECT and self.trace_object_id is None:
+            raise ValidationError({"trace_object": _("A tip about an object needs its object.")})
+
+    @property
+    def is_general(self) -> bool:
+        return self.kind == self.Kind.GENERAL
+
+    @property
+    def about(self) -> str:
+        """What the tip is about, as the back-office and the export name it: the object's
+        reference, or "General report"."""
+        if self.trace_object_id is None:
+            return str(self.Kind.GENERAL.label)
+        return self.trace_object.reference
 
     @property
     def has_contact(self) -> bool:

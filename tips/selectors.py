@@ -172,7 +172,7 @@ def _similar_recent(tip: Tip, limit: int) -> list[tuple[int, float]]:
         "AS recent "
         "WHERE score >= %s ORDER BY score DESC, id DESC LIMIT %s"
     )
-    params: list[str | int | float] = [
+    params: list[str | int | float | None] = [
         tip.body,
         tip.trace_object_id,
         tip.pk,
@@ -181,8 +181,17 @@ def _similar_recent(tip: Tip, limit: int) -> list[tuple[int, float]]:
         limit,
     ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_same_object(sql, tip), params)
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+def _same_object(sql: str, tip: Tip) -> str:
+    """The SQL for a general report, which is compared with the other general reports: their
+    trace_object_id is NULL, which `= %s` never matches, while IS NULL uses the same indexes.
+    The parameter (NULL) keeps its place, so the parameter list is the same for both."""
+    if tip.trace_object_id is not None:
+        return sql
+    return sql.replace("trace_object_id = %s", "(%s IS NULL AND trace_object_id IS NULL)")
 
 
 # Tips of the object older than the ranked window (the row comparison with the window's last
@@ -204,7 +213,7 @@ def _similar_older(tip: Tip, limit: int) -> list[tuple[int, float]]:
     The time limit is set for this statement only (set_config(..., true) inside a savepoint, put
     back afterwards; a cancelled statement rolls the savepoint and the setting back).
     """
-    params: list[str | int | float] = [
+    params: list[str | int | float | None] = [
         tip.body,
         tip.trace_object_id,
         tip.pk,
@@ -224,7 +233,7 @@ def _similar_older(tip: Tip, limit: int) -> list[tuple[int, float]]:
                 [f"{DUPLICATE_OLDER_MS}ms"],
             )
             previous = cursor.fetchone()[0]
-            cursor.execute(OLDER_SQL, params)
+            cursor.execute(_same_object(OLDER_SQL, tip), params)
             ids = [(row[0], float(row[1])) for row in cursor.fetchall()]
             cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
             return ids
@@ -265,7 +274,9 @@ class ProposedAnswer:
     languages: list[tuple[str, int]] = field(default_factory=list)
 
 
-def object_answers(*, object_id: int, limit: int = 20, key: str = "") -> list[ProposedAnswer]:
+def object_answers(
+    *, object_id: int | None, limit: int = 20, key: str = ""
+) -> list[ProposedAnswer]:
     """The object's proposed answers, most supported first, with their countries and languages
     (top five each), first and last seen. Three grouped queries on the object's tips with an
     answer (index tip_object_answer_idx) and one read of each answer's first tip."""
@@ -349,7 +360,8 @@ def queue_left(*, object_id: int | None = None) -> int:
 def desk_summary(*, objects: int = 5, answers_each: int = 3) -> dict:
     """The investigators' front page: new tips waiting, the objects with most of them and
     their top answers. One capped count, one grouped count of new tips by object (index
-    tip_object_status_idx), one read of the objects, and object_answers for each."""
+    tip_object_status_idx), one read of the objects, and object_answers for each. General
+    reports (no object) are one more entry, with `obj` None."""
     by_object = list(
         Tip.objects.filter(status=S.NEW)
         .order_by()
@@ -362,12 +374,12 @@ def desk_summary(*, objects: int = 5, answers_each: int = 3) -> dict:
         "new": queue_left(),
         "objects": [
             {
-                "obj": found[pk],
+                "obj": found.get(pk),
                 "new": n,
                 "answers": object_answers(object_id=pk, limit=answers_each),
             }
             for pk, n in by_object
-            if pk in found
+            if pk is None or pk in found
         ],
     }
 

@@ -133,7 +133,7 @@ def triage_queue(request):
         elif duplicates and duplicates[0].preselect:
             target = duplicates[0]
         context.update(
-            image=tip.trace_object.primary_image,
+            image=tip.trace_object.primary_image if tip.trace_object else None,
             answer=answer,
             duplicate_target=target,
             duplicates=duplicates,
@@ -361,6 +361,8 @@ def cluster_ask(request, pk: int):
         )
     else:
         messages.error(request, _("Write the question first."))
+    if root.trace_object_id is None:
+        return redirect(f"{reverse('admin:tips_tip_changelist')}?kind={Tip.Kind.GENERAL}")
     return redirect("tipstaff:object_tips", root.trace_object_id)
 
 

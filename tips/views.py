@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from objects import services as object_services
 from objects.i18n import localise
 from objects.models import TraceObject, format_reference
 from objects.selectors import ObjectNotFound, ObjectWithdrawn, published_or_gone
@@ -100,20 +99,17 @@ def tip_form(request, number: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 def general_tip_form(request):
     """A tip that is not about a published object: the same flow, form token and intake as any
-    tip, stored on the general reports' row (objects.services.object_general), which the
-    triage queue shows like any object and no public page ever does."""
+    tip, stored as a general report (Tip.Kind.GENERAL) about no object."""
     if request.method != "POST":
         return _render_form(request, GENERAL, None, GeneralTipForm())
-    return _send_tip(
-        request, number=GENERAL, form_class=GeneralTipForm, load=object_services.object_general
-    )
+    return _send_tip(request, number=GENERAL, form_class=GeneralTipForm, load=lambda: None)
 
 
 def _send_tip(request, *, number: int, form_class, load):
     """Store a tip from a posted form, or show the form again with everything typed.
 
-    `load` gives the object the tip is about; it runs inside the database guard, so an outage
-    while loading it is the same 503 page that keeps the text.
+    `load` gives the object the tip is about (None for a general report); it runs inside the
+    database guard, so an outage while loading it is the same 503 page that keeps the text.
     """
     form = form_class(request.POST, request.FILES)
     obj = None
@@ -191,7 +187,7 @@ def _follow_up_page(
     request, *, form=None, result=None, answer_form=None, answered=False, status=200, problem=None
 ):
     form = form or FollowUpForm()
-    if result is not None and result.tip is not None:
+    if result is not None and result.tip is not None and result.tip.trace_object is not None:
         localise([result.tip.trace_object])  # the object's title in the page's language
     # The error summary at the top lists the answer's problems first: it is the form above.
     errors = [

@@ -7,12 +7,10 @@ writes them.
 - images: uploads, crops and redactions published, order and alt text, deletion, the
   derivatives in private and public storage;
 - translations: the texts in other languages of objects, categories and site pages;
-- categories, site_pages: those rows;
-- general: the hidden row general reports belong to.
+- categories, site_pages: those rows.
 """
 
 from objects.services.categories import category_delete, category_save
-from objects.services.general import NotAnObject, object_general
 from objects.services.images import (
     object_image_add,
     object_image_delete,
@@ -39,13 +37,11 @@ from objects.services.translations import (
 )
 
 __all__ = [
-    "NotAnObject",
     "category_delete",
     "category_save",
     "category_translations_add",
     "object_create",
     "object_delete",
-    "object_general",
     "object_identify",
     "object_image_add",
     "object_image_delete",

@@ -8,7 +8,6 @@ from django.utils import timezone
 from objects import imaging, search
 from objects.models import Category, TraceObject
 from objects.services.common import bump_after_commit, next_number
-from objects.services.general import NotAnObject, _keep_general_hidden
 from objects.services.images import (
     delete_image_row,
     object_image_add,
@@ -53,10 +52,8 @@ def object_save(*, obj: TraceObject, user: User | None = None) -> TraceObject:
     Audited: created, published, unpublished (back to draft, or withdrawn) or changed, with
     which fields changed; an edit that changes nothing writes nothing. Two editors saving at
     once may pick the same number; the unique constraint catches it and the save is retried
-    with the next one. The general reports' row can be neither made nor unmade here
-    (object_general).
+    with the next one.
     """
-    _keep_general_hidden(obj)
     now = timezone.now()
     if obj.status != TraceObject.Status.DRAFT and obj.published_at is None:
         obj.published_at = now
@@ -191,11 +188,8 @@ def object_identify(*, obj: TraceObject, user: User, note: str) -> TraceObject:
 
     Saved through object_save, which stamps identified_at and who changed it, audits the change
     (status and note) and refreshes the cached public pages (the object page stops asking for
-    tips once this commits). The general reports' row is refused (NotAnObject, a 403):
-    identifying it would publish it.
+    tips once this commits).
     """
-    if obj.is_general:
-        raise NotAnObject("The general reports' row cannot be identified.")
     obj.status = TraceObject.Status.IDENTIFIED
     obj.identification_note = note
     object_save(obj=obj, user=user)

@@ -1,17 +1,16 @@
-"""A tip not about a published object: anonymous like any tip, in the same queue, never public."""
+"""A tip not about a published object: anonymous like any tip, in the same queue, stored with no
+object (Tip.Kind.GENERAL), so nothing of it can reach a public page."""
 
 import re
 import time
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from objects import services as object_services
 from objects.models import TraceObject
 from tests.factories import make_object
 from tests.personas import login_verified
-from tips import selectors, spam
+from tips import selectors, services, spam
 from tips.models import Tip
 from tips.stats import public_results
 
@@ -40,7 +39,8 @@ def test_a_general_tip_is_stored_like_any_tip_and_gets_a_receipt(client):
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert CODE.search(response.content.decode())
     tip = Tip.objects.get()
-    assert tip.trace_object.is_general and tip.status == Tip.Status.NEW
+    assert tip.kind == Tip.Kind.GENERAL and tip.trace_object is None
+    assert tip.status == Tip.Status.NEW
     assert tip.country == "BE" and tip.received_at.minute == 0
     assert "203.0.113.7" not in str(Tip.objects.values().get())
     assert "Back to the object" not in response.content.decode()
@@ -63,23 +63,21 @@ def test_a_token_for_an_object_is_refused_by_the_general_form(client):
 
 
 @pytest.mark.django_db
-def test_general_tips_share_one_hidden_row(client):
+def test_general_tips_make_no_object_row(client):
     client.post(URL, _data())
     client.post(URL, _data(body="Another general report, with enough words."))
-    assert TraceObject.objects.filter(status=TraceObject.Status.GENERAL).count() == 1
-    assert object_services.object_general() == Tip.objects.first().trace_object
+    assert Tip.objects.filter(kind=Tip.Kind.GENERAL, trace_object=None).count() == 2
+    assert not TraceObject.objects.exists()
 
 
 @pytest.mark.django_db
-def test_the_hidden_row_never_reaches_a_public_page(client):
+def test_a_general_tip_never_reaches_a_public_page(client):
     client.post(URL, _data())
-    general = TraceObject.objects.get(status=TraceObject.Status.GENERAL)
-    assert general not in TraceObject.objects.published()
-    assert client.get(general.get_absolute_url()).status_code == 404
-    assert client.get(reverse("tips:form", args=[general.number])).status_code == 404
+    assert not TraceObject.objects.exists()
     pages = [reverse("objects:gallery"), reverse("objects:feed"), "/sitemap.xml"]
     for url in pages:
-        assert general.reference not in client.get(url).content.decode(), url
+        body = client.get(url).content.decode()
+        assert "General report" not in body and "neighbour" not in body, url
     assert (
         client.get(reverse("objects:gallery"), {"q": "general"}).context["page"].paginator.count
         == 0
@@ -96,27 +94,16 @@ def test_the_triage_queue_shows_a_general_tip(client, investigator):
     page = client.get(reverse("tipstaff:triage"))
     assert page.status_code == 200
     assert "A neighbour&#x27;s child never goes to school" in page.content.decode()
+    assert f"Tip {tip.pk} on General report" in page.content.decode()
+
+
+def test_general_is_no_status_an_object_can_have():
+    assert "general" not in TraceObject.Status.values
 
 
 @pytest.mark.django_db
-def test_the_hidden_row_cannot_be_identified_or_published(client, investigator):
-    general = object_services.object_general()
-    with pytest.raises(PermissionDenied):
-        object_services.object_identify(obj=general, user=investigator, note="x")
-    general.status = TraceObject.Status.PUBLISHED
-    with pytest.raises(PermissionDenied):
-        object_services.object_save(obj=general)
-    login_verified(client, investigator)
-    response = client.post(
-        reverse("tipstaff:object_identify", args=[general.pk]), {"note": "Traced."}
-    )
-    assert response.status_code == 403
-    assert TraceObject.objects.get(pk=general.pk).status == TraceObject.Status.GENERAL
-
-
-@pytest.mark.django_db
-def test_the_admin_does_not_list_the_hidden_row(editor_client):
-    object_services.object_general()
+def test_the_admin_lists_only_objects_and_offers_no_general_status(editor_client):
+    services.tip_create(obj=None, body="A general report.", language="en", submission_hash="1")
     visible = make_object()
     listing = editor_client.get(reverse("admin:objects_traceobject_changelist"))
     assert list(listing.context["cl"].result_list) == [visible]

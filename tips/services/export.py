@@ -78,7 +78,7 @@ def _lines(tips: QuerySet[Tip], *, with_contact: bool) -> Iterator[str]:
     for tip in tips.iterator(chunk_size=2000):
         row = [
             tip.pk,
-            tip.trace_object.reference,
+            tip.about,
             tip.status,
             tip.received_at.isoformat(),
             tip.country.code or "",

@@ -35,7 +35,7 @@ class Receipt:
 
 def tip_create(
     *,
-    obj: TraceObject,
+    obj: TraceObject | None,
     body: str,
     language: str,
     submission_hash: str,
@@ -51,9 +51,10 @@ def tip_create(
     The encrypted photo is written first and removed again if the row cannot be stored, so a
     failure leaves nothing behind. Every time stored is kept to the hour: the row's, the Fernet
     tokens' and the photo file's (where the storage allows; see traceobject/hours.py).
+
+    `obj` None stores a general report (Tip.Kind.GENERAL), about no object.
     """
-    # Published objects take tips, and the hidden row of general reports (object_general).
-    if obj.status not in (TraceObject.Status.PUBLISHED, TraceObject.Status.GENERAL):
+    if obj is not None and obj.status != TraceObject.Status.PUBLISHED:
         raise TipsClosed
     code = receipts.new_code()
     photo_name = ""
@@ -66,6 +67,7 @@ def tip_create(
             set_file_hour(private_storage(), photo_name, at=this_hour())
         with transaction.atomic():
             tip = Tip.objects.create(
+                kind=Tip.Kind.OBJECT if obj is not None else Tip.Kind.GENERAL,
                 trace_object=obj,
                 body=body,
                 country=country,

@@ -47,7 +47,7 @@ def object_splits(object_id: int) -> set[str]:
     return set(AnswerSplit.objects.filter(trace_object_id=object_id).values_list("key", flat=True))
 
 
-def known_answers(object_id: int, *, exclude: Iterable[int] = ()) -> dict[str, int]:
+def known_answers(object_id: int | None, *, exclude: Iterable[int] = ()) -> dict[str, int]:
     """The object's answers and their support (tips, spam left out), best supported first."""
     rows = (
         Tip.objects.filter(trace_object_id=object_id)
@@ -85,11 +85,16 @@ def _apply(tip: Tip, found: answers.TipNames, known: dict[str, int]) -> answers.
 
 
 def tip_propose_answer(*, tip: Tip) -> Tip:
-    """Detect the tip's language and propose its answer among its object's (tips.answers)."""
+    """Detect the tip's language and propose its answer among its object's (tips.answers), or
+    for a general report among the other general reports' (no object: no common words, no
+    splits)."""
     obj = tip.trace_object
     tip.detected_language = detect_language(tip.body)
-    found = _names(tip, object_common_words(obj), object_splits(obj.pk))
-    _apply(tip, found, known_answers(obj.pk, exclude=[tip.pk]))
+    if obj is None:
+        found = _names(tip, frozenset(), set())
+    else:
+        found = _names(tip, object_common_words(obj), object_splits(obj.pk))
+    _apply(tip, found, known_answers(tip.trace_object_id, exclude=[tip.pk]))
     Tip.objects.filter(pk=tip.pk).update(**{name: getattr(tip, name) for name in FIELDS})
     return tip
 

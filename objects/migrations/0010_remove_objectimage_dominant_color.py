@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('objects', '0008_image_previews_and_publication'),
+        ('objects', '0009_no_general_status'),
     ]
 
     operations = [
