@@ -158,11 +158,17 @@ def _redis_cache(name: str, url: str) -> dict:
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"{name} must start with redis://, rediss:// or unix://")
     return {
-        # Django's backend with one client per pool (traceobject/redis_cache.py).
-        "BACKEND": "traceobject.redis_cache.RedisCache",
+        # django-redis (requirements.txt says why): one client per process, an atomic incr in one
+        # round trip, and its documented options only.
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": url,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "tao"),
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        "OPTIONS": {
+            # An unreachable Redis costs a request at most this long per call, never the
+            # operating system's minutes: pages are then rendered uncached and tips still stored.
+            "SOCKET_CONNECT_TIMEOUT": 2,
+            "SOCKET_TIMEOUT": 2,
+        },
     }
 
 
