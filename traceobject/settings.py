@@ -104,7 +104,10 @@ MIDDLEWARE = [
     # by Accept-Language. It reads no cookie it did not set and sets none (no set_language view).
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "traceobject.csrf.CsrfViewMiddleware",
+    # Origin: null from this very origin (what Referrer-Policy: no-referrer makes a browser send)
+    # becomes the request's own origin for Django's check below; a cross-site null stays null.
+    "traceobject.csrf.NullOriginMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): the session names the OTP device that verified this login.
     "django_otp.middleware.OTPMiddleware",
@@ -365,10 +368,6 @@ SILENCED_SYSTEM_CHECKS = [
     # SECURE_HSTS_PRELOAD: joining the browsers' preload list is a one-way decision for the
     # whole domain, taken by its owner outside this code, not a setting to flip by default.
     "security.W021",
-    # Django looks for its CSRF middleware by its exact path; ours is a subclass of it
-    # (traceobject.csrf, for Origin: null under Referrer-Policy no-referrer), and
-    # traceobject.E004 makes sure it is installed instead.
-    "security.W003",
 ]
 # The level at which gunicorn.conf.py's start-up `check --deploy` refuses to serve.
 DEPLOY_CHECK_FAIL_LEVEL = env_choice(
