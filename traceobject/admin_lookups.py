@@ -32,10 +32,11 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.contrib.admin import ModelAdmin, SimpleListFilter, widgets
+from django.contrib.admin import FieldListFilter, ListFilter, ModelAdmin, SimpleListFilter, widgets
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, SuspiciousOperation, ValidationError
@@ -146,12 +147,32 @@ class AllowListChangeList(ChangeList):
         """Refuse a parameter that no declared filter or the date hierarchy takes."""
         given = self.get_filters_params()
         expected = {name for spec in self.filter_specs for name in spec.expected_parameters()}
+        shown = {getattr(spec, "field_path", None) for spec in self.filter_specs}
+        for item in self.list_filter:
+            expected |= self._parameters_of_a_hidden_filter(request, item, shown)
         if self.date_hierarchy and f"{self.date_hierarchy}__year" in given:
             # Django takes the month and the day only along with a year.
             expected |= {f"{self.date_hierarchy}__{part}" for part in ("year", "month", "day")}
         for key, values in given.items():
             if key not in expected and not all(_popup_lookup(self.model, key, v) for v in values):
                 _refuse(self.model_admin, request, "filter", key)
+
+    def _parameters_of_a_hidden_filter(self, request, item, shown) -> set[str]:
+        """Django builds every declared filter and lets it take its parameters, but keeps in
+        filter_specs only those with something to show (one object: no object filter). The
+        parameters of a filter it left out are still the list's own."""
+        if isinstance(item, type) and issubclass(item, SimpleListFilter):
+            return {item.parameter_name} if item.parameter_name else set()
+        if isinstance(item, type) and issubclass(item, ListFilter):
+            spec = item(request, {}, self.model, self.model_admin)
+        else:
+            path, cls = item if isinstance(item, list | tuple) else (item, FieldListFilter.create)
+            path = path if isinstance(path, str) else path.name
+            if path in shown:
+                return set()
+            field = get_fields_from_path(self.model, path)[-1]
+            spec = cls(field, request, {}, self.model, self.model_admin, field_path=path)
+        return {name for name in spec.expected_parameters() if name}
 
     def get_ordering(self, request, queryset):
         for part in filter(None, (self.params.get(ORDER_VAR) or "").split(".")):
