@@ -27,6 +27,7 @@ from backoffice.services import (
     staff_roles,
 )
 from backoffice.views import end_own_session_after_password_change, refused_page
+from traceobject.admin import BackofficeModelAdmin
 from traceobject.models import AuditEntry
 from traceobject.paginator import CappedCountPaginator
 
@@ -127,7 +128,7 @@ class WhenFilter(admin.DateFieldListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(BackofficeModelAdmin):
     """Read-only: supervisors read and filter the log; nobody edits or deletes a line.
 
     "What did this account do last night?": filter by who, by a from/until range and by action.
@@ -163,7 +164,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleAdmin(GroupAdmin):
+class RoleAdmin(BackofficeModelAdmin, GroupAdmin):
     """The roles, read-only for everyone. Their permissions are code (backoffice/roles.py), set
     by the migrations (roles_sync), so they change only through a reviewed commit; which role an
     account has changes on the account's page (backoffice.services.staff_role_change)."""
@@ -179,7 +180,7 @@ class RoleAdmin(GroupAdmin):
 
 
 @admin.register(User)
-class StaffAccountAdmin(admin.ModelAdmin):
+class StaffAccountAdmin(BackofficeModelAdmin):
     """Staff accounts. The change page edits nothing: no superuser flag, no permissions, no
     groups, no staff flag, no password hash. Its role, contact access, activation, setup link and
     second factor are small forms that post to one view each (backoffice/views.py), which call
@@ -224,9 +225,6 @@ class StaffAccountAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(is_staff=True).prefetch_related("groups")
-
-    def lookup_allowed(self, lookup, value, request=None):
-        return not lookup.startswith("password") and super().lookup_allowed(lookup, value, request)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -8,28 +8,19 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.lookups import LookupAllowList
 from backoffice.views import StaffPasswordChangeView, login_view, logout_view
 from tips.selectors import desk_summary
 from traceobject.staff import is_verified_staff, needs_second_factor, otp_step_url
 
 
 class BackofficeSite(admin.AdminSite):
+    """Every admin registered here inherits traceobject.admin.BackofficeModelAdmin (the lookup
+    allow-list and a 404 for a missing object); the system check backoffice.E002 refuses any
+    other."""
+
     site_header = _("Trace an Object — back-office")
     site_title = _("Trace an Object")
     index_title = _("Back-office")
-
-    def register(self, model_or_iterable, admin_class=None, **options):
-        """Every admin, ours, Django's and django-otp's, filters, orders and searches only by
-        what it declares, and never by a secret (backoffice.lookups)."""
-        admin_class = admin_class or admin.ModelAdmin
-        if not issubclass(admin_class, LookupAllowList):
-            admin_class = type(
-                admin_class.__name__,
-                (LookupAllowList, admin_class),
-                {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__},
-            )
-        return super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
         return is_verified_staff(request.user)

@@ -15,6 +15,7 @@ from objects.models import (
     TraceObject,
     TraceObjectTranslation,
 )
+from traceobject.admin import BackofficeModelAdmin
 
 
 def _languages_text(codes: list[str]) -> str:
@@ -64,7 +65,7 @@ class CategoryTranslationInline(PartOfTheParent, admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(BackofficeModelAdmin):
     list_display = ["name", "slug", "order", "languages_missing"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -178,7 +179,7 @@ class TraceObjectTranslationInline(PartOfTheParent, admin.StackedInline):
 
 
 @admin.register(TraceObject)
-class TraceObjectAdmin(admin.ModelAdmin):
+class TraceObjectAdmin(BackofficeModelAdmin):
     list_display = [
         "reference",
         "title",
@@ -304,7 +305,7 @@ EDITOR_PERMISSION = "objects.change_traceobject"
 
 
 @admin.register(SitePage)
-class SitePageAdmin(admin.ModelAdmin):
+class SitePageAdmin(BackofficeModelAdmin):
     """The legal notice and the accessibility statement, in every language."""
 
     list_display = ["kind", "title", "updated_at"]

@@ -159,9 +159,9 @@ def _clean_cache():
 def dead_cache(settings):
     """The shared caches unreachable: nothing listens on port 1, so every call fails at once."""
     dead = {
-        "BACKEND": "traceobject.redis_cache.RedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
     }
     settings.CACHES = {"default": dead, "ratelimit": dead}
 

@@ -23,6 +23,7 @@ from tips import selectors, services
 from tips.forms import ForwardForm, NoteForm, QuestionForm, TagChoiceForm
 from tips.models import CONTACT_PERMISSION, Tag, Tip
 from tips.staff_views import drafts
+from traceobject.admin import BackofficeModelAdmin
 from traceobject.audit import Action, audit_record
 from traceobject.paginator import CappedCountPaginator
 
@@ -191,7 +192,7 @@ class TipActionForm(ActionForm):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(BackofficeModelAdmin):
     search_fields = ["name"]
 
     def save_model(self, request, obj, form, change):
@@ -206,7 +207,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tip)
-class TipAdmin(admin.ModelAdmin):
+class TipAdmin(BackofficeModelAdmin):
     list_display = [
         "id",
         "object_thumb",

@@ -5,6 +5,11 @@ from django.core.checks import Error, Tags, Warning, register
 from django.core.checks.security import sessions as django_sessions
 
 
+def _comes_before(first: str, second: str) -> bool:
+    middleware = list(settings.MIDDLEWARE)
+    return first in middleware and second in middleware[middleware.index(first) :]
+
+
 @register(Tags.security, deploy=True)
 def production_settings(app_configs, **kwargs):
     errors = []
@@ -23,10 +28,14 @@ def production_settings(app_configs, **kwargs):
                 id="traceobject.E002",
             )
         )
-    if "traceobject.csrf.CsrfViewMiddleware" not in settings.MIDDLEWARE:
+    if not _comes_before(
+        "traceobject.csrf.NullOriginMiddleware", "django.middleware.csrf.CsrfViewMiddleware"
+    ):
         errors.append(
             Error(
-                "traceobject.csrf.CsrfViewMiddleware must be in MIDDLEWARE (CSRF protection).",
+                "traceobject.csrf.NullOriginMiddleware must be in MIDDLEWARE before "
+                "django.middleware.csrf.CsrfViewMiddleware.",
+                hint="Without it, browsers under Referrer-Policy: no-referrer cannot send a form.",
                 id="traceobject.E004",
             )
         )

@@ -1,11 +1,13 @@
 """Every back-office list is filtered, ordered and searched only by what its admin declares, and
-never by a secret (backoffice/lookups.py), walked over every registered admin and every field."""
+never by a secret (traceobject/admin_lookups.py), walked over every registered admin and every
+field."""
 
 import logging
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
-from django.contrib.admin import FieldListFilter, ModelAdmin, SimpleListFilter
+from django.contrib.admin import FieldListFilter, SimpleListFilter
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.templatetags.admin_list import date_hierarchy, result_headers
 from django.contrib.admin.utils import get_fields_from_path
@@ -16,15 +18,17 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from backoffice.lookups import LookupAllowList, is_secret
 from backoffice.roles import SUPERVISOR
 from backoffice.site import BackofficeSite
 from tests.factories import make_object, make_tip
 from tests.personas import login_superuser_supervisor
 from tips.models import Tag, Tip
+from traceobject.admin import BackofficeModelAdmin
+from traceobject.admin_lookups import LookupAllowList, is_secret
 from traceobject.audit import audit_record
 
-REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+REGISTERED = [model for model in apps.get_models() if admin.site.is_registered(model)]
+REGISTERED.sort(key=lambda model: model._meta.label)
 LOOKUPS = ["exact", "startswith", "regex", "gt", "isnull"]
 
 
@@ -79,13 +83,13 @@ def _probes(model, declared: set[str]) -> list[str]:
 
 def test_every_registered_admin_has_the_allow_list():
     assert len(REGISTERED) >= 7
-    assert all(isinstance(admin.site._registry[m], LookupAllowList) for m in REGISTERED)
+    assert all(isinstance(admin.site.get_model_admin(m), LookupAllowList) for m in REGISTERED)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
 def test_a_lookup_no_filter_declares_is_a_400_on_every_list(supervisor_client, model):
-    model_admin = admin.site._registry[model]
+    model_admin = admin.site.get_model_admin(model)
     request = RequestFactory().get("/")
     request.user = supervisor_client.user
     declared = _declared_parameters(model_admin, request)
@@ -126,7 +130,7 @@ def test_every_filter_link_a_list_offers_still_works(supervisor_client, model):
     for link in links:
         response = supervisor_client.get(url + link)
         assert response.status_code == 200, (link, response.status_code)
-    if model_admin_filters := admin.site._registry[model].get_list_filter(None):
+    if model_admin_filters := admin.site.get_model_admin(model).get_list_filter(None):
         assert links, model_admin_filters
 
 
@@ -181,15 +185,15 @@ def test_searching_never_reaches_a_secret(supervisor_client, world, prefix):
 
 @pytest.mark.django_db
 def test_a_refused_lookup_is_logged_without_its_value(supervisor_client, world, caplog):
-    with caplog.at_level(logging.WARNING, logger="backoffice.lookups"):
+    with caplog.at_level(logging.WARNING, logger="traceobject.admin_lookups"):
         response = supervisor_client.get(_changelist(Tip), {"receipt_hash__gt": "c0ffee42"})
     assert response.status_code == 400
-    lines = [r.getMessage() for r in caplog.records if r.name == "backoffice.lookups"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "traceobject.admin_lookups"]
     assert lines and "receipt_hash__gt" in lines[0] and "tips.tip" in lines[0]
     assert "c0ffee42" not in " ".join(lines)
 
 
-class _DeclaresSecrets(ModelAdmin):
+class _DeclaresSecrets(BackofficeModelAdmin):
     list_filter = ["receipt_hash", "status"]
     search_fields = ["body", "=receipt_hash", "assignee__password"]
     ordering = ["submission_hash"]
@@ -198,10 +202,10 @@ class _DeclaresSecrets(ModelAdmin):
 def test_declaring_a_secret_filter_search_or_ordering_fails_the_system_check():
     site = BackofficeSite(name="probe")
     site.register(Tip, _DeclaresSecrets)
-    errors = [e for e in site._registry[Tip].check() if e.id == "backoffice.E001"]
+    errors = [e for e in site.get_model_admin(Tip).check() if e.id == "backoffice.E001"]
     assert len(errors) == 4
     assert "receipt_hash" in errors[0].msg
-    ours = [e for m in REGISTERED for e in admin.site._registry[m].check()]
+    ours = [e for m in REGISTERED for e in admin.site.get_model_admin(m).check()]
     assert [e for e in ours if e.id == "backoffice.E001"] == []
 
 
@@ -209,7 +213,7 @@ def test_declaring_a_secret_filter_search_or_ordering_fails_the_system_check():
 def test_a_secret_filter_or_search_is_refused_even_when_declared(world):
     site = BackofficeSite(name="probe")
     site.register(Tip, _DeclaresSecrets)
-    model_admin = site._registry[Tip]
+    model_admin = site.get_model_admin(Tip)
     tip = Tip.objects.get()
     user = get_user_model().objects.create_superuser("root", password="x" * 16)
 
@@ -229,8 +233,8 @@ def test_a_secret_filter_or_search_is_refused_even_when_declared(world):
 
 @pytest.mark.django_db
 def test_second_factor_devices_are_not_in_the_back_office(supervisor_client):
-    assert TOTPDevice not in admin.site._registry
-    assert StaticDevice not in admin.site._registry
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
     assert supervisor_client.get("/backoffice/otp_totp/totpdevice/").status_code == 404
     assert supervisor_client.get("/backoffice/otp_static/staticdevice/").status_code == 404
     perms = Group.objects.get(name=SUPERVISOR).permissions

@@ -1,6 +1,6 @@
 """Back-office input gets the public side's treatment: a NUL byte, another control character, an
 impossible date or a huge number is a clear 400, an ignored filter or a form error, never a 500
-(backoffice/middleware.py, backoffice/admin.py WhenFilter, backoffice/lookups.py)."""
+(backoffice/middleware.py, backoffice/admin.py WhenFilter, traceobject/admin_lookups.py)."""
 
 from urllib.parse import urlencode
 

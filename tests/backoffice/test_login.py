@@ -301,9 +301,9 @@ def test_staff_can_log_in_while_the_rate_limit_cache_is_unreachable(client, sett
     settings.CACHES = {
         **settings.CACHES,
         "ratelimit": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
         },
     }
     response = _password_step(client, "investigator")

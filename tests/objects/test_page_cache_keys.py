@@ -4,6 +4,7 @@ and the parameters a cached view reads still name their own pages."""
 import pytest
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
+from django_redis import get_redis_connection
 
 from tests.factories import make_category, make_object
 from traceobject import page_cache
@@ -13,7 +14,7 @@ def _stored_keys() -> int:
     backend = caches["default"]
     if isinstance(getattr(backend, "_cache", None), dict):  # local memory
         return len(backend._cache)
-    return backend._cache.get_client(write=False).dbsize()  # Redis: this test database only
+    return get_redis_connection("default").dbsize()  # Redis: this test database only
 
 
 @pytest.mark.django_db

@@ -4,8 +4,10 @@ Django's admin applies any query-string parameter that names a field of the mode
 (`?key__startswith=8`, `?password__regex=^argon`), whatever the list's filter sidebar offers, and
 orders by any column of list_display. Hiding a field from the page does not hide it: a list that
 answers "one row or none" reads a secret back a character at a time. So every admin registered
-with the back-office site gets `LookupAllowList` in front of its own class
-(`backoffice.site.BackofficeSite.register`), Django's and django-otp's included:
+with the back-office site inherits `LookupAllowList` through
+`traceobject.admin.BackofficeModelAdmin` (Django's user and group admins through explicit
+subclasses; the system check backoffice.E002 refuses any other), using only the admin's public
+hooks:
 
 - Filters: a query-string parameter is accepted only if a declared list filter or the date
   hierarchy takes it, that is exactly the parameters the filter sidebar and the date links
@@ -13,8 +15,11 @@ with the back-office site gets `LookupAllowList` in front of its own class
   _facets) and the fixed `limit_choices_to` lookups of a raw-id popup. Anything else answers
   400 (DisallowedModelAdminLookup), with a warning in the log naming the parameter, never its
   value. `lookup_allowed` refuses early what names no declared filter's field at all; the
-  ChangeList refuses, once the filters have taken their parameters, whatever is left.
-- Ordering: `o` names list_display columns by number; only sortable columns are accepted.
+  ChangeList refuses, once it has built its filters (`filter_specs`), every parameter that no
+  filter expects (`expected_parameters()`), before any query runs.
+- Ordering: `o` names list_display columns by number; only sortable columns are accepted. The
+  admin's and the model's own ordering are cleaned of secrets in `get_ordering`, which never
+  answers empty when either is set, so Django never falls back to them uncleaned.
 - Secrets: a field in SECRET_FIELDS, every BinaryField and every field named `*_encrypted` or
   `*_hash` is never filtered, ordered or searched by, and never a `_to_field`, even when an
   admin declares it (the system check backoffice.E001 names such a declaration, and the request
@@ -22,16 +27,17 @@ with the back-office site gets `LookupAllowList` in front of its own class
 - Actions: a ticked id that is no id of the model is a 400 too.
 """
 
-import functools
 import logging
 import re
+from typing import Any
 
 from django.conf import settings
-from django.contrib.admin import SimpleListFilter, widgets
+from django.contrib.admin import FieldListFilter, ListFilter, ModelAdmin, SimpleListFilter, widgets
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ORDER_VAR
+from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, SuspiciousOperation, ValidationError
 from django.db import models
@@ -118,38 +124,66 @@ def _refuse(model_admin, request, what: str, name: str):
     raise DisallowedModelAdminLookup(f"{what} {name[:100]!r} not allowed")
 
 
-class AllowListChangeList:
-    """Put in front of an admin's ChangeList class: the declared lookups and ordering only."""
+class AllowListChangeList(ChangeList):
+    """The ChangeList of every back-office list: the declared lookups and ordering only."""
 
-    def get_filters(self, request):
-        given = self.get_filters_params()
+    def get_queryset(self, request, exclude_parameters=None):
+        # The queryset is lazy: it is refused here before any query with the parameter runs.
         try:
-            result = super().get_filters(request)
+            queryset = super().get_queryset(request, exclude_parameters)
         except OverflowError as exc:  # a date-hierarchy year beyond what a datetime holds
             raise IncorrectLookupParameters(exc) from exc
-        remaining = result[2]
-        for key, values in given.items():
-            if key in remaining and not all(_popup_lookup(self.model, key, v) for v in values):
-                _refuse(self.model_admin, request, "filter", key)
-        return result
+        except IncorrectLookupParameters:
+            # Django could not apply a parameter that no filter took (say `trace_object__gt`):
+            # that is a refusal (400), not Django's "?e=1" redirect. A bad value of a declared
+            # filter or date (the filters not built yet) stays Django's redirect.
+            if hasattr(self, "filter_specs"):
+                self._refuse_undeclared(request)
+            raise
+        self._refuse_undeclared(request)
+        return queryset
 
-    def _get_default_ordering(self):
-        # The admin's or the model's ordering, never by a secret (LookupAllowList.get_ordering).
-        return [
-            part
-            for part in super()._get_default_ordering()
-            if not any(secret_on_path(self.model, path) for path in _ordering_paths(part))
-        ]
+    def _refuse_undeclared(self, request):
+        """Refuse a parameter that no declared filter or the date hierarchy takes."""
+        given = self.get_filters_params()
+        expected = {name for spec in self.filter_specs for name in spec.expected_parameters()}
+        shown = {getattr(spec, "field_path", None) for spec in self.filter_specs}
+        for item in self.list_filter:
+            expected |= self._parameters_of_a_hidden_filter(request, item, shown)
+        if self.date_hierarchy and f"{self.date_hierarchy}__year" in given:
+            # Django takes the month and the day only along with a year.
+            expected |= {f"{self.date_hierarchy}__{part}" for part in ("year", "month", "day")}
+        for key, values in given.items():
+            if key not in expected and not all(_popup_lookup(self.model, key, v) for v in values):
+                _refuse(self.model_admin, request, "filter", key)
+
+    def _parameters_of_a_hidden_filter(self, request, item, shown) -> set[str]:
+        """Django builds every declared filter and lets it take its parameters, but keeps in
+        filter_specs only those with something to show (one object: no object filter). The
+        parameters of a filter it left out are still the list's own."""
+        if isinstance(item, type) and issubclass(item, SimpleListFilter):
+            return {item.parameter_name} if item.parameter_name else set()
+        if isinstance(item, type) and issubclass(item, ListFilter):
+            spec = item(request, {}, self.model, self.model_admin)
+        else:
+            path, cls = item if isinstance(item, list | tuple) else (item, FieldListFilter.create)
+            path = path if isinstance(path, str) else path.name
+            if path in shown:
+                return set()
+            field = get_fields_from_path(self.model, path)[-1]
+            spec = cls(field, request, {}, self.model, self.model_admin, field_path=path)
+        return {name for name in spec.expected_parameters() if name}
 
     def get_ordering(self, request, queryset):
         for part in filter(None, (self.params.get(ORDER_VAR) or "").split(".")):
             if not _COLUMN.fullmatch(part):
                 _refuse(self.model_admin, request, "ordering", part)
             index = int(part.removeprefix("-"))
-            name = self.list_display[index] if index < len(self.list_display) else None
-            if name == "__str__" and name in self.sortable_by:
+            name: Any = self.list_display[index] if index < len(self.list_display) else None
+            sortable = self.sortable_by or ()
+            if name == "__str__" and name in sortable:
                 continue  # shown as sortable, sorted by nothing (Django skips it)
-            order_field = self.get_ordering_field(name) if name in self.sortable_by else None
+            order_field = self.get_ordering_field(name) if name in sortable else None
             if not order_field or any(
                 secret_on_path(self.model, path) for path in _ordering_paths(order_field)
             ):
@@ -157,20 +191,14 @@ class AllowListChangeList:
         return super().get_ordering(request, queryset)
 
 
-@functools.cache
-def _allow_list_changelist(changelist_class):
-    name = f"AllowList{changelist_class.__name__}"
-    return type(name, (AllowListChangeList, changelist_class), {})
-
-
-class LookupAllowList:
-    """Mixed in front of every ModelAdmin of the back-office site (see the module docstring)."""
+class LookupAllowList(ModelAdmin):
+    """Under every ModelAdmin of the back-office site (see the module docstring)."""
 
     @staticmethod
     def _filter_path(item) -> str:
         """The parameter of a SimpleListFilter, else the field path a list_filter item names."""
         if isinstance(item, type) and issubclass(item, SimpleListFilter):
-            return item.parameter_name
+            return item.parameter_name or ""
         if isinstance(item, list | tuple):
             return item[0] if isinstance(item[0], str) else item[0].name
         return item
@@ -208,7 +236,9 @@ class LookupAllowList:
         return super().to_field_allowed(request, to_field)
 
     def get_changelist(self, request, **kwargs):
-        return _allow_list_changelist(super().get_changelist(request, **kwargs))
+        # No admin here overrides get_changelist (backoffice.E002), so this replaces Django's
+        # own ChangeList, whose subclass it is.
+        return AllowListChangeList
 
     def response_action(self, request, queryset):
         # Django filters by the ticked ids as they came, and a non-number is a 500 there.
@@ -221,12 +251,16 @@ class LookupAllowList:
         return super().response_action(request, queryset)
 
     def get_ordering(self, request):
-        ordering = super().get_ordering(request) or ()
-        return [
+        # The admin's ordering, else the model's: what the ChangeList falls back to when this
+        # answers empty. Cleaned of secrets; when nothing is left, the primary key (the order
+        # Django itself completes every list's ordering with), never an empty answer.
+        declared = super().get_ordering(request) or self.opts.ordering or ()
+        safe = [
             part
-            for part in ordering
+            for part in declared
             if not any(secret_on_path(self.model, path) for path in _ordering_paths(part))
         ]
+        return safe or (["-pk"] if declared else [])
 
     def get_search_fields(self, request):
         fields = super().get_search_fields(request)
