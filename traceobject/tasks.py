@@ -138,28 +138,31 @@ def queue_status() -> QueueStatus:
     if settings.TASKS_INLINE:
         return QueueStatus(inline=True)
     # Here, not at the top: these models exist only where procrastinate's app is installed
-    # (PostgreSQL), and importing them elsewhere is an error.
+    # (PostgreSQL), and importing them elsewhere is an error. Their `objects` manager carries
+    # no model type (mypy refuses it); `_default_manager` is the same manager, typed.
     from procrastinate.contrib.django.models import (
         ProcrastinateEvent,
         ProcrastinateJob,
         ProcrastinateWorker,
     )
 
+    jobs = ProcrastinateJob._default_manager
+
     now = timezone.now()
     due = Q(scheduled_at__isnull=True) | Q(scheduled_at__lte=now)
-    counts = ProcrastinateJob.objects.aggregate(
+    counts = jobs.aggregate(
         waiting=Count("pk", filter=Q(status="todo") & due),
         scheduled=Count("pk", filter=Q(status="todo") & ~due),
         running=Count("pk", filter=Q(status="doing")),
         failed=Count("pk", filter=Q(status="failed")),
     )
-    oldest = ProcrastinateEvent.objects.filter(
-        job__in=ProcrastinateJob.objects.filter(Q(status="todo") & due), type="deferred"
+    oldest = ProcrastinateEvent._default_manager.filter(
+        job__in=jobs.filter(Q(status="todo") & due), type="deferred"
     ).aggregate(at=Min("at"))["at"]
     alive = now - timedelta(seconds=settings.TASK_STALLED_SECONDS)
     return QueueStatus(
         inline=False,
         oldest_waiting=oldest,
-        workers=ProcrastinateWorker.objects.filter(last_heartbeat__gte=alive).count(),
+        workers=ProcrastinateWorker._default_manager.filter(last_heartbeat__gte=alive).count(),
         **counts,
     )
