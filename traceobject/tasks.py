@@ -91,7 +91,12 @@ def defer(declared: Task, *, queueing_lock: str | None = None, **kwargs: Any) ->
         # A savepoint: the queueing lock is a unique index, and its violation must not abort
         # the caller's transaction.
         with transaction.atomic():
-            declared.configure(queueing_lock=queueing_lock).defer(**kwargs)
+            deferrer = (
+                declared.configure(queueing_lock=queueing_lock)
+                if queueing_lock
+                else declared.configure()
+            )
+            deferrer.defer(**kwargs)
     except AlreadyEnqueued:
         return False
     return True

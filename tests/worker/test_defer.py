@@ -106,6 +106,13 @@ def test_without_a_queue_a_task_runs_after_the_commit(settings, django_capture_o
 
 
 @pytest.mark.django_db
+def test_without_a_queue_rebuild_derivatives_refuses_to_defer(settings):
+    settings.TASKS_INLINE = True
+    with pytest.raises(CommandError, match="needs the task worker"):
+        call_command("rebuild_derivatives", defer=True)
+
+
+@pytest.mark.django_db
 def test_without_a_queue_tasks_status_says_tasks_run_inline(settings, capsys):
     settings.TASKS_INLINE = True
     call_command("tasks_status", max_age=0)

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from objects import imaging, services, tasks
 from objects.models import ObjectImage
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, defer=False, **opts):
+        if defer and settings.TASKS_INLINE:
+            raise CommandError("--defer needs the task worker, which runs on PostgreSQL only")
         if defer:
             queued = tasks.media_rebuild_later()
             self.stdout.write(f"Queued {queued} images and the sweep for the task worker.")
