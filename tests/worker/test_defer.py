@@ -117,3 +117,11 @@ def test_without_a_queue_tasks_status_says_tasks_run_inline(settings, capsys):
     settings.TASKS_INLINE = True
     call_command("tasks_status", max_age=0)
     assert "run inline" in capsys.readouterr().out
+
+
+@pytest.mark.postgres
+def test_the_back_office_does_not_list_the_task_queue():
+    from django.contrib import admin
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    assert not admin.site.is_registered(ProcrastinateJob)
