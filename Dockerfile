@@ -54,4 +54,6 @@ EXPOSE 8000
 # production names the site rather than 127.0.0.1 (scripts/healthcheck.py).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "/app/scripts/healthcheck.py"]
+# The task worker is this image with another command: `python manage.py procrastinate worker`
+# (docker-compose.yml's `worker`, which also replaces this HEALTHCHECK: no gunicorn runs there).
 CMD ["gunicorn", "--config", "/app/gunicorn.conf.py"]

@@ -59,7 +59,7 @@ def test_the_rate_limit_redis_is_another_instance_that_never_evicts(config):
     flags = _flags(config["redis-limits"])
     assert flags["--maxmemory"] == "64mb"
     assert flags["--maxmemory-policy"] == "noeviction"
-    for name in ("web", "migrate"):
+    for name in ("web", "migrate", "worker"):
         env = config[name]["environment"]
         assert env["REDIS_URL"] == "redis://redis:6379/0"
         assert env["RATELIMIT_REDIS_URL"] == "redis://redis-limits:6379/0"
@@ -70,3 +70,12 @@ def test_migrate_runs_the_web_image(config):
     assert config["migrate"]["image"] == config["web"]["image"] == "traceobject"
     assert config["migrate"]["command"] == ["python", "manage.py", "migrate", "--no-input"]
     assert config["web"]["depends_on"]["migrate"]["condition"] == ("service_completed_successfully")
+
+
+def test_the_task_worker_runs_the_web_image_after_the_migrations(config):
+    worker = config["worker"]
+    assert worker["image"] == config["web"]["image"]
+    assert worker["command"] == ["python", "manage.py", "procrastinate", "worker"]
+    assert worker["environment"]["DATABASE_URL"] == config["web"]["environment"]["DATABASE_URL"]
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert worker["healthcheck"]["test"][-2:] == ["procrastinate", "healthchecks"]

@@ -285,3 +285,21 @@ def test_a_development_site_names_a_clearly_fictional_operator(tmp_path):
         timeout=60,
     )
     assert "fictional" in result.stdout
+
+
+def test_the_task_queue_app_is_installed_only_on_postgresql(tmp_path):
+    base = {"SECRET_KEY": "s" * 50, "VAR_DIR": str(tmp_path)}
+    assert "procrastinate.contrib.django" not in _apps(_load_settings(**base))
+    apps = _apps(_load_settings(**base, DATABASE_URL="postgres://tao@db.invalid:5432/tao"))
+    assert apps.index("procrastinate.contrib.django") < apps.index("objects")
+
+
+def test_a_stalled_worker_timeout_shorter_than_two_heartbeats_is_refused(tmp_path):
+    result = _load_settings(
+        SECRET_KEY="s" * 50,
+        VAR_DIR=str(tmp_path),
+        TASK_HEARTBEAT_SECONDS="10",
+        TASK_STALLED_SECONDS="15",
+    )
+    assert result.returncode != 0
+    assert "TASK_STALLED_SECONDS must be at least twice TASK_HEARTBEAT_SECONDS" in result.stderr

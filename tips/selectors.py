@@ -238,7 +238,10 @@ def _similar_older(tip: Tip, limit: int) -> list[tuple[int, float]]:
             cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
             return ids
     except OperationalError as error:
-        if getattr(error.__cause__, "pgcode", None) != QUERY_CANCELED:
+        # psycopg 3 names the SQLSTATE `sqlstate`, psycopg2 `pgcode`; Django uses either.
+        cause = error.__cause__
+        code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+        if code != QUERY_CANCELED:
             raise
         logger.info("duplicate search among older tips cut short after %s ms", DUPLICATE_OLDER_MS)
         return []

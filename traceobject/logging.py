@@ -111,6 +111,10 @@ def logging_config(
             "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
             # runserver's request lines ("GET / HTTP/1.1" 200) carry no address; development only.
             "django.server": {"handlers": ["stdout"] if debug else [], "propagate": False},
+            # Every process imports the task modules (traceobject/tasks.py); their registration
+            # lines would open the output of every command and every gunicorn start.
+            "procrastinate.blueprints": {"level": "WARNING"},
+            "procrastinate.periodic": {"level": "WARNING"},
         },
     }
     if gunicorn:

@@ -156,6 +156,35 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Work done later than a request (traceobject/tasks.py): the daily purge, derivatives, proposed
+# groups of tips. On PostgreSQL a procrastinate worker runs it (`manage.py procrastinate worker`,
+# its own process); its queue is a table in the same database, so a job deferred inside a
+# transaction exists only if that transaction commits. procrastinate needs PostgreSQL (its
+# migrations are PostgreSQL-only), so on SQLite (`make run`) its app is not installed and tasks
+# run in the process that deferred them, after the commit.
+TASKS_INLINE = DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+if not TASKS_INLINE:
+    # Before our apps, so its app is ready when theirs are (procrastinate's own advice).
+    INSTALLED_APPS.insert(
+        INSTALLED_APPS.index("traceobject.apps.TraceObjectConfig"), "procrastinate.contrib.django"
+    )
+# A worker writes a heartbeat every TASK_HEARTBEAT_SECONDS; one silent for TASK_STALLED_SECONDS
+# is dead (SIGKILL, lost machine), and the jobs it held are run again by the next worker
+# (traceobject.tasks.retry_stalled_jobs).
+TASK_HEARTBEAT_SECONDS = env_int("TASK_HEARTBEAT_SECONDS", 10, minimum=1)
+TASK_STALLED_SECONDS = env_int("TASK_STALLED_SECONDS", 60, minimum=2)
+if TASK_STALLED_SECONDS < 2 * TASK_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "TASK_STALLED_SECONDS must be at least twice TASK_HEARTBEAT_SECONDS, or a live worker "
+        "that is one heartbeat late would be taken for dead and its jobs run twice"
+    )
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": TASK_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": TASK_STALLED_SECONDS,
+    # Finished jobs leave the queue table: it holds what waits, runs or failed.
+    "delete_jobs": "successful",
+}
+
 
 def _redis_cache(name: str, url: str) -> dict:
     if not url.startswith(("redis://", "rediss://", "unix://")):

@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from objects import imaging, services
+from objects import imaging, services, tasks
 from objects.models import ObjectImage
 
 
@@ -14,7 +15,20 @@ class Command(BaseCommand):
         "publishing."
     )
 
-    def handle(self, *args, **opts):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--defer",
+            action="store_true",
+            help="Queue one job per image and the sweep for the task worker, and return.",
+        )
+
+    def handle(self, *args, defer=False, **opts):
+        if defer and settings.TASKS_INLINE:
+            raise CommandError("--defer needs the task worker, which runs on PostgreSQL only")
+        if defer:
+            queued = tasks.media_rebuild_later()
+            self.stdout.write(f"Queued {queued} images and the sweep for the task worker.")
+            return
         changed = unchanged = failed = 0
         for image in ObjectImage.objects.select_related("trace_object").order_by("pk").iterator():
             try:
