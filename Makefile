@@ -56,7 +56,7 @@ format: $(VENV)/.dev-installed
 
 # The typed layers: settings and helpers, and the service and selector modules. tips/services.py
 # is becoming the package tips/services/: whichever exists is checked.
-TYPED := traceobject objects/services.py tips/selectors.py \
+TYPED := traceobject objects/services.py tips/selectors tips/matching \
   $(if $(wildcard tips/services.py),tips/services.py,tips/services) backoffice/services.py
 
 # DEBUG=1: the plugin imports the settings, which need no secrets then (as for migrations-check).

@@ -50,7 +50,7 @@ def test_an_investigator_folds_a_flood_forwards_its_top_answer_and_asks_its_tips
         # The queue by keyboard: skip the first tip, mark the next one useful, undo it.
         desk.get_by_role("link", name="triage them").click()
         expect(page.locator("#queue-left")).to_contain_text("7 new tips left")
-        expect(page.locator("#tip-answer")).to_contain_text("Hema")
+        expect(page.locator("#tip-lead")).to_contain_text("Hema")
         # Each key is pressed once the page's deferred script has run (the load event).
         page.wait_for_load_state("load")
         page.keyboard.press("k")
@@ -64,23 +64,23 @@ def test_an_investigator_folds_a_flood_forwards_its_top_answer_and_asks_its_tips
         assert page.console_errors == []
     page.goto(live_server.url + f"/backoffice/objects/{obj.pk}/tips/")
 
-    answer = page.locator("#answer-hema")
+    answer = page.locator("#lead-hema")
     expect(answer.get_by_role("heading")).to_contain_text("Hema · 4 tips")
     answer.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_text("Answer confirmed: 3 tips folded into tip")).to_be_visible()
+    expect(page.get_by_text("Lead confirmed: 3 tips folded into tip")).to_be_visible()
 
-    answer = page.locator("#answer-hema")
+    answer = page.locator("#lead-hema")
     answer.get_by_text("Forward to an agency").click()
     answer.get_by_label("Agency").fill("Politie Utrecht")
     answer.get_by_label("Country").select_option("NL")
-    answer.get_by_role("button", name="Forward the answer").click()
-    expect(page.get_by_text("Answer forwarded to Politie Utrecht: 4 tips")).to_be_visible()
+    answer.get_by_role("button", name="Forward the lead").click()
+    expect(page.get_by_text("Lead forwarded to Politie Utrecht: 4 tips")).to_be_visible()
 
-    answer = page.locator("#answer-hema")
-    answer.get_by_text("Ask every tipster of this answer").click()
+    answer = page.locator("#lead-hema")
+    answer.get_by_text("Ask every tipster of this lead").click()
     answer.get_by_label("Question to the tipster").fill(QUESTION)
     answer.get_by_role("button", name="Ask them").click()
-    expect(page.get_by_text("every tipster of the answer: 4 tips")).to_be_visible()
+    expect(page.get_by_text("every tipster of the lead: 4 tips")).to_be_visible()
 
     for receipt in hema:
         page.goto(live_server.url + "/en/follow-up/")

@@ -82,7 +82,7 @@ def test_the_demo_flood_folds_into_a_few_answers():
     from tips import selectors
 
     flooded = TraceObject.objects.filter(tips__isnull=False).order_by("-published_at").distinct()
-    first, second = (selectors.object_answers(object_id=o.pk) for o in flooded[:2])
+    first, second = (selectors.object_leads(object_id=o.pk) for o in flooded[:2])
     assert [(a.label, a.support) for a in first[:3]] == [
         ("Biedronce", 14),
         ("Pepco", 4),

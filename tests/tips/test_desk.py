@@ -122,13 +122,13 @@ def test_the_objects_page_lists_its_answers_and_forwards_one_in_one_action(inves
     obj = make_object()
     tips = _flood(obj)
     page = investigator_client.get(reverse("tipstaff:object_tips", args=[obj.pk])).content.decode()
-    assert page.index('id="answer-biedronka"') < page.index('id="answer-pepco"')
+    assert page.index('id="lead-biedronka"') < page.index('id="lead-pepco"')
     response = investigator_client.post(
-        reverse("tipstaff:answer_forward", args=[obj.pk]),
+        reverse("tipstaff:lead_forward", args=[obj.pk]),
         {"key": "biedronka", "agency": "Policja", "country": "PL"},
         follow=True,
     )
-    assert "Answer forwarded to Policja: 3 tips recorded as passed on." in response.content.decode()
+    assert "Lead forwarded to Policja: 3 tips recorded as passed on." in response.content.decode()
     statuses = dict(Tip.objects.values_list("pk", "status"))
     assert [statuses[t.pk] for t in tips] == [S.FORWARDED] * 3 + [S.NEW] * 2
 
@@ -138,12 +138,12 @@ def test_asking_a_whole_answer_from_the_objects_page(investigator_client):
     obj = make_object()
     _flood(obj)
     response = investigator_client.post(
-        reverse("tipstaff:answer_ask", args=[obj.pk]),
+        reverse("tipstaff:lead_ask", args=[obj.pk]),
         {"key": "pepco", "body": "Which Pepco?"},
         follow=True,
     )
-    assert "every tipster of the answer: 2 tips" in response.content.decode()
-    assert TipMessage.objects.filter(tip__answer_key="pepco").count() == 2
+    assert "every tipster of the lead: 2 tips" in response.content.decode()
+    assert TipMessage.objects.filter(tip__lead_key="pepco").count() == 2
 
 
 @pytest.mark.django_db
@@ -152,7 +152,7 @@ def test_a_decision_on_an_answer_the_object_lacks_changes_nothing(investigator_c
     _flood(obj)
     for key in ("nosuch", "NOT A KEY!"):
         response = investigator_client.post(
-            reverse("tipstaff:answer_useful", args=[obj.pk]), {"key": key}, follow=True
+            reverse("tipstaff:lead_useful", args=[obj.pk]), {"key": key}, follow=True
         )
         assert response.status_code == 200
         assert "alert-danger" in response.content.decode() or "error" in response.content.decode()

@@ -100,7 +100,7 @@ def test_a_question_from_the_backoffice_reaches_the_tipster_and_the_answer_comes
     tipster = Client()
     page = tipster.post(FOLLOW_UP, {"code": receipt.code}).content.decode()
     assert "Which shop exactly, please?" in page
-    tipster.post(FOLLOW_UP, {"code": receipt.code, "answer": "The one by the station."})
+    tipster.post(FOLLOW_UP, {"code": receipt.code, "reply": "The one by the station."})
     tip_page = investigator_client.get(reverse("admin:tips_tip_change", args=[receipt.tip.pk]))
     assert "The one by the station." in tip_page.content.decode()
     assert "Which shop exactly, please?" in tip_page.content.decode()
