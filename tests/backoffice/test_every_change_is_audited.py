@@ -205,7 +205,7 @@ def _tip(name, data, changed, prepare=None):
 
 
 def _lead(name, data, changed):
-    """A decision on a whole proposed answer: two tips naming one shop, then the view."""
+    """A decision on a whole lead: two tips naming one shop, then the view."""
 
     def recipe(client, w):
         investigator = _login(client, w["investigator"])
@@ -460,7 +460,7 @@ CHANGES = {
     ),
     "tipstaff:object_identify": _object_identify,
     "tipstaff:tip_undo": _undo,
-    # Decisions on a whole proposed answer.
+    # Decisions on a whole lead.
     "tipstaff:lead_confirm": _lead(
         "lead_confirm", {}, lambda tips, key: tips[1].duplicate_of_id == tips[0].pk
     ),

@@ -77,7 +77,7 @@ def test_create_demo_login_prints_a_login_per_role():
 
 
 @pytest.mark.django_db
-def test_the_demo_flood_folds_into_a_few_answers():
+def test_the_demo_flood_folds_into_a_few_leads():
     call_command("seed_demo", stdout=io.StringIO())
     from tips import selectors
 

@@ -61,9 +61,9 @@ def test_asking_a_selection_reaches_each_open_tipster_in_their_own_thread(
     )
     dump = repr(list(AuditEntry.objects.values()))
     assert QUESTION not in dump and first.code not in dump
-    # The answer comes back into that tip's own thread.
+    # The reply comes back into that tip's own thread.
     Client().post(FOLLOW_UP, {"code": second.code, "reply": "Yes, north side."})
-    # (A set: the tipster's answer is stamped with the hour only, so it may sort first.)
+    # (A set: the tipster's reply is stamped with the hour only, so it may sort first.)
     thread = {m["body"] for m in selectors.tip_thread(tip=second.tip)}
     assert thread == {QUESTION, "Yes, north side."}
     assert len(selectors.tip_thread(tip=first.tip)) == 1

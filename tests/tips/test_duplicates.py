@@ -11,7 +11,7 @@ from tips import selectors
 from tips.models import Tip
 from tips.selectors import duplicates as duplicate_reads
 
-# Common words only: these tips name no answer, so their wording is what compares them.
+# Common words only: these tips name no lead, so their wording is what compares them.
 TWIN = "My grandmother has exactly the same one at home, she bought it years ago."
 REWORDED = "my grandmother has exactly the same one at home - she bought it years ago!"
 PLACES = ["market", "kiosk", "mall", "station", "bazaar", "airport", "corner shop", "outlet"]

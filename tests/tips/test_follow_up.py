@@ -116,7 +116,7 @@ def test_the_code_is_accepted_in_any_case_with_spaces(client):
 
 
 @pytest.mark.django_db
-def test_a_question_appears_and_the_answer_is_stored_encrypted(client, investigator):
+def test_a_question_appears_and_the_reply_is_stored_encrypted(client, investigator):
     receipt = make_tip()
     services.tip_ask(tip=receipt.tip, user=investigator, body="Which shop exactly? What street?")
     page = client.post(URL, {"code": receipt.code}).content.decode()
@@ -125,16 +125,16 @@ def test_a_question_appears_and_the_answer_is_stored_encrypted(client, investiga
     response = client.post(URL, {"code": receipt.code, "reply": "The one on Main Street 4"})
     assert response.status_code == 200
     assert "your reply was received" in response.content.decode()
-    answer = TipMessage.objects.get(author=TipMessage.Author.TIPSTER)
-    assert answer.tip == receipt.tip and answer.staff_user is None
-    assert b"Main Street" not in bytes(answer.body_encrypted)
-    assert crypto.decrypt_text(answer.body_encrypted) == "The one on Main Street 4"
-    assert answer.created_at.minute == 0
+    reply = TipMessage.objects.get(author=TipMessage.Author.TIPSTER)
+    assert reply.tip == receipt.tip and reply.staff_user is None
+    assert b"Main Street" not in bytes(reply.body_encrypted)
+    assert crypto.decrypt_text(reply.body_encrypted) == "The one on Main Street 4"
+    assert reply.created_at.minute == 0
     assert "The one on Main Street 4" in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_an_answer_without_a_question_stores_nothing(client):
+def test_a_reply_without_a_question_stores_nothing(client):
     receipt = make_tip()
     response = client.post(URL, {"code": receipt.code, "reply": "Unprompted extra"})
     assert response.status_code == 200
@@ -142,7 +142,7 @@ def test_an_answer_without_a_question_stores_nothing(client):
 
 
 @pytest.mark.django_db
-def test_an_answer_with_a_wrong_code_stores_nothing(client, investigator):
+def test_a_reply_with_a_wrong_code_stores_nothing(client, investigator):
     receipt = make_tip()
     services.tip_ask(tip=receipt.tip, user=investigator, body="Which shop?")
     client.post(URL, {"code": "K7QM-2XWD-9FHT-4RBN", "reply": "Guessing a code"})
@@ -150,7 +150,7 @@ def test_an_answer_with_a_wrong_code_stores_nothing(client, investigator):
 
 
 @pytest.mark.django_db
-def test_an_invalid_answer_keeps_the_text(client, investigator):
+def test_an_invalid_reply_keeps_the_text(client, investigator):
     receipt = make_tip()
     services.tip_ask(tip=receipt.tip, user=investigator, body="Which shop?")
     response = client.post(URL, {"code": receipt.code, "reply": "x" * 5001})

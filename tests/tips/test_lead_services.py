@@ -1,4 +1,4 @@
-"""Proposed answers as tips arrive, and the decisions on a whole answer."""
+"""Leads proposed as tips arrive, and the decisions on a whole lead."""
 
 import logging
 
@@ -31,7 +31,7 @@ def _flood(obj):
 
 
 @pytest.mark.django_db
-def test_each_new_tip_joins_the_answer_its_names_point_to():
+def test_each_new_tip_joins_the_lead_its_names_point_to():
     obj = make_object(title="Ladybird mug")
     receipts = _flood(obj)
     keys = [Tip.objects.get(pk=r.tip.pk).lead_key for r in receipts]
@@ -39,7 +39,7 @@ def test_each_new_tip_joins_the_answer_its_names_point_to():
 
 
 @pytest.mark.django_db
-def test_the_objects_answers_are_ranked_by_support_with_countries_and_languages():
+def test_the_objects_leads_are_ranked_by_support_with_countries_and_languages():
     obj = make_object()
     _flood(obj)
     found = selectors.object_leads(object_id=obj.pk)
@@ -68,7 +68,7 @@ def test_a_failing_proposal_never_costs_the_tipster_their_tip(monkeypatch, caplo
 
 
 @pytest.mark.django_db
-def test_confirming_an_answer_folds_its_tips_into_the_first(investigator):
+def test_confirming_a_lead_folds_its_tips_into_the_first(investigator):
     obj = make_object()
     receipts = _flood(obj)
     decision = services.lead_confirm(obj=obj, key="biedronce", user=investigator)
@@ -80,7 +80,7 @@ def test_confirming_an_answer_folds_its_tips_into_the_first(investigator):
 
 
 @pytest.mark.django_db
-def test_splitting_an_answer_proposes_its_tips_again_without_its_name(investigator):
+def test_splitting_a_lead_proposes_its_tips_again_without_its_name(investigator):
     obj = make_object()
     make_tip(obj, body="Yellow. Pepco")
     make_tip(obj, body="Yellow. Biedronka")
@@ -100,7 +100,7 @@ def test_splitting_an_answer_proposes_its_tips_again_without_its_name(investigat
 
 
 @pytest.mark.django_db
-def test_forwarding_an_answer_tells_every_tipster_passed_on(investigator):
+def test_forwarding_a_lead_tells_every_tipster_passed_on(investigator):
     obj = make_object()
     receipts = _flood(obj)
     decision = services.lead_forward(
@@ -120,7 +120,7 @@ def test_forwarding_an_answer_tells_every_tipster_passed_on(investigator):
 
 
 @pytest.mark.django_db
-def test_asking_an_answer_reaches_every_tipster_of_it(investigator):
+def test_asking_a_lead_reaches_every_tipster_of_it(investigator):
     obj = make_object()
     receipts = _flood(obj)
     decision = services.lead_ask(
@@ -146,7 +146,7 @@ def test_likely_duplicates_come_best_first_and_only_a_sure_one_is_preselected():
 
 
 @pytest.mark.django_db
-def test_recomputing_fills_tips_stored_before_answers_were_proposed():
+def test_recomputing_fills_tips_stored_before_leads_were_proposed():
     obj = make_object()
     receipts = _flood(obj)
     Tip.objects.update(lead_key="", lead_terms={}, detected_language="")

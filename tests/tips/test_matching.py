@@ -1,4 +1,4 @@
-"""Proposed answers on small cases: folding, names, matching, the pair score, assignment."""
+"""Lead matching on small cases: folding, names, matching, the pair score, assignment."""
 
 from tips import matching
 from tips.language import detect_language
@@ -62,7 +62,7 @@ def test_a_shared_rare_name_weighs_far_more_than_shared_common_words():
     assert common == 0.0
 
 
-def test_tips_naming_different_known_answers_are_never_paired():
+def test_tips_naming_different_known_leads_are_never_paired():
     known = {"biedronka": 5, "zabka": 4}
     a = _side("Biedronka in Krakow, Poland", known=known)
     b = _side("Żabka in Krakow, Poland", known=known)
@@ -70,7 +70,7 @@ def test_tips_naming_different_known_answers_are_never_paired():
     assert matching.pair_score(a, b) == 0.0
 
 
-def test_a_tip_naming_two_known_answers_stands_alone():
+def test_a_tip_naming_two_known_leads_stands_alone():
     known = {"biedronka": 5, "pepco": 4}
     found = _names("Biedronka or Pepco, both have it")
     assignment = matching.assign(found, known)
@@ -79,22 +79,22 @@ def test_a_tip_naming_two_known_answers_stands_alone():
     assert matching.pair_score(side, _side("Biedronka!", known=known)) == 0.0
 
 
-def test_a_city_no_tip_gave_as_its_answer_does_not_keep_a_tip_from_its_shop():
+def test_a_city_no_tip_gave_as_its_lead_does_not_keep_a_tip_from_its_shop():
     assignment = matching.assign(_names("I saw it in Utrecht at the Hema"), {"hema": 12})
     assert assignment.key == "hema"
 
 
-def test_a_new_answer_takes_the_name_that_looks_most_like_one():
+def test_a_new_lead_takes_the_name_that_looks_most_like_one():
     assignment = matching.assign(_names("Deze tas komt van de Hema"), {})
     assert assignment.key == "hema"
 
 
-def test_a_tip_naming_nothing_known_starts_an_answer_with_its_first_name():
+def test_a_tip_naming_nothing_known_starts_a_lead_with_its_first_name():
     assignment = matching.assign(_names("Sold at Kruidvat", place="Kruidvat Utrecht"), {})
     assert (assignment.key, assignment.label) == ("kruidvat", "Kruidvat")
 
 
-def test_a_tip_without_names_has_no_answer():
+def test_a_tip_without_names_has_no_lead():
     assignment = matching.assign(_names("My grandma has one like it"), {"hema": 3})
     assert (assignment.key, assignment.several) == ("", False)
 
