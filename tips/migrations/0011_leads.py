@@ -3,6 +3,7 @@ partial index are renamed. Renames only: every row and value stays, and PostgreS
 column inside the index's condition itself."""
 
 import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
 
@@ -10,6 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("objects", "0003_merge_image_edits_and_translations"),
         ("tips", "0010_message_sequence"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -77,6 +79,19 @@ class Migration(migrations.Migration):
             model_name="leadsplit",
             constraint=models.UniqueConstraint(
                 fields=("trace_object", "key"), name="leadsplit_unique"
+            ),
+        ),
+        # The tipster's messages are replies (help text only; nothing changes in the database).
+        migrations.AlterField(
+            model_name="tipmessage",
+            name="staff_user",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The investigator who asked; empty for the tipster's replies.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
             ),
         ),
     ]
