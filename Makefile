@@ -54,10 +54,9 @@ format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# The typed layers: settings and helpers, and the service and selector modules. tips/services.py
-# is becoming the package tips/services/: whichever exists is checked.
-TYPED := traceobject objects/services tips/selectors.py \
-  $(if $(wildcard tips/services.py),tips/services.py,tips/services) backoffice/services.py
+# The typed layers: settings and helpers, the service and selector packages, text matching.
+TYPED := traceobject objects/services tips/selectors tips/services tips/matching \
+  backoffice/services.py
 
 # DEBUG=1: the plugin imports the settings, which need no secrets then (as for migrations-check).
 typecheck: export DEBUG = 1

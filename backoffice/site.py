@@ -41,7 +41,7 @@ class BackofficeSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         """The investigators' front page: new tips waiting, the objects with most of them and
-        their top proposed answers, links to the queue; the admin's app list below it."""
+        their top leads, links to the queue; the admin's app list below it."""
         extra = dict(extra_context or {})
         if request.user.has_perm("tips.change_tip"):
             extra["desk"] = desk_summary()

@@ -135,11 +135,11 @@ TEMPLATES = [
     "We had the same {thing} at home, bought at a market in {city}.",
     "{shop} sells this exact {thing}, at least the one in {city} did in 2019.",
 ]
-# Realistic repeated answers: each object has a few shops most of its tips name (a flood says
+# Realistic repeated leads: each object has a few shops most of its tips name (a flood says
 # the same few things), in several languages, with typos and inflections, and some off-topic or
-# vague tips. The proposed answer of each tip is computed by the real functions (tips.answers,
+# vague tips. The proposed lead of each tip is computed by the real functions (tips.matching,
 # tips.language) as the seed writes it, once per distinct text.
-ANSWER_TEMPLATES = [
+LEAD_TEMPLATES = [
     ("en", "I have seen this {thing} at {shop} in {city}, near the station."),
     ("en", "{shop}"),
     ("en", "This is from {shop}, they sell it everywhere."),
@@ -191,8 +191,8 @@ def ensure_database(url: str) -> None:
 
 
 class _Proposals:
-    """Each distinct text's detected language and proposed answer, as tips.services.proposals
-    would store them, computed once; an object's known answers grow as tips are written."""
+    """Each distinct text's detected language and proposed lead, as tips.services.proposing
+    would store them, computed once; an object's known leads grow as tips are written."""
 
     def __init__(self):
         self.known: dict[int, dict[str, int]] = {}
@@ -201,15 +201,15 @@ class _Proposals:
     def get(self, obj_id: int, body: str, place: str) -> tuple[str, str, str, str]:
         import json
 
-        from tips import answers
+        from tips import matching
         from tips.language import detect_language
 
         known = self.known.setdefault(obj_id, {})
         key = (obj_id, body, place)
         if key not in self.done:
             language = detect_language(body)
-            found = answers.tip_names(place=place, body=body, language=language)
-            assignment = answers.assign(found, known)
+            found = matching.tip_names(place=place, body=body, language=language)
+            assignment = matching.assign(found, known)
             terms = {
                 "names": found.keys,
                 "common": sorted(found.common)[:30],
@@ -235,8 +235,8 @@ def seed(n: int) -> None:
     from tips.models import Tip
 
     have = Tip.objects.count()
-    if have and not Tip.objects.exclude(answer_key="").exists():
-        print("seed: tips without proposed answers (an older seed): starting again")
+    if have and not Tip.objects.exclude(lead_key="").exists():
+        print("seed: tips without proposed leads (an older seed): starting again")
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE tips_tip CASCADE")
         have = 0
@@ -257,7 +257,7 @@ def seed(n: int) -> None:
     ids = [o.pk for o in objects]
     rng = random.Random(42)
     # Per object: three or four shops, the first named most (a flood), the others less.
-    answers_of = {pk: rng.sample(SHOPS, 4) for pk in ids}
+    leads_of = {pk: rng.sample(SHOPS, 4) for pk in ids}
     start = time.perf_counter()
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     columns = [
@@ -279,9 +279,9 @@ def seed(n: int) -> None:
         "forwarded_to",
         "forwarded_country",
         "detected_language",
-        "answer_key",
-        "answer_label",
-        "answer_terms",
+        "lead_key",
+        "lead_label",
+        "lead_terms",
     ]
     proposals = _Proposals()
     with connection.cursor() as cursor:
@@ -293,8 +293,8 @@ def seed(n: int) -> None:
             for _ in range(offset, min(n, offset + batch)):
                 obj_id = rng.choice(ids)
                 city, thing = rng.choice(CITIES), rng.choice(THINGS)
-                shop = rng.choices(answers_of[obj_id], weights=[60, 20, 8, 4])[0]
-                language, template = rng.choice(ANSWER_TEMPLATES)
+                shop = rng.choices(leads_of[obj_id], weights=[60, 20, 8, 4])[0]
+                language, template = rng.choice(LEAD_TEMPLATES)
                 if rng.random() < 0.12:
                     language, template = "en", rng.choice(VAGUE)
                 body = template.format(city=city, shop=shop, thing=thing)
@@ -379,7 +379,7 @@ def measure() -> None:
         ("full-text search 'utrecht'", f"{tips_url}?q=utrecht"),
         ("triage queue", reverse("tipstaff:triage")),
         ("triage queue after a skip", f"{reverse('tipstaff:triage')}?after={first_new.pk}"),
-        ("per-object view (its answers)", reverse("tipstaff:object_tips", args=[obj.pk])),
+        ("per-object view (its leads)", reverse("tipstaff:object_tips", args=[obj.pk])),
         ("tip page", reverse("admin:tips_tip_change", args=[first_new.pk])),
         ("back-office index (the desk)", reverse("admin:index")),
     ]

@@ -1,4 +1,4 @@
-"""Precision and recall of the proposed answers and of the likely-duplicates lists, on a labelled
+"""Precision and recall of the proposed leads and of the likely-duplicates lists, on a labelled
 set of tips (bench/data/duplicates.jsonl), through the real services and selectors:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tao_desk_bench \\
@@ -6,12 +6,12 @@ set of tips (bench/data/duplicates.jsonl), through the real services and selecto
 
 It creates a throw-away test database (test_<name>, dropped at the end), makes each object of the
 set, sends its tips in file order through tips.services.tip_create (which proposes each tip's
-answer as it arrives, as in production), then compares. Prints figures and the worst errors; it
+lead as it arrives, as in production), then compares. Prints figures and the worst errors; it
 never passes or fails.
 
 **The set.** Each line is one tip: its object (with the object's English title and description),
 the language it is written in, the country and place fields (mostly empty, as in real tips), the
-text, and the answer an investigator would give it: the shop, brand or place it points to, or
+text, and the lead an investigator would put it in: the shop, brand or place it points to, or
 null for a tip that names none (vague, off-topic, only a country) and for a tip naming several
 (`several`: true), which must stand alone. Hard negatives on purpose: two or three shops of one
 country on one object, a tip naming two shops on each object, one shop on several objects, very
@@ -20,8 +20,8 @@ short tips, typos, inflected and transliterated names.
 `--held-out` runs the second set, bench/data/duplicates-heldout.jsonl (46 tips, 3 objects),
 written after the rules were tuned on the first and never tuned on.
 
-**The measures.** Pairs are pairs of tips on one object; a true pair has one non-null answer.
-- Proposed answers: a proposed pair is two tips with the same non-empty Tip.answer_key.
+**The measures.** Pairs are pairs of tips on one object; a true pair has one non-null lead.
+- Proposed leads: a proposed pair is two tips with the same non-empty Tip.lead_key.
   Precision = true proposed pairs / proposed pairs; recall = true proposed pairs / true pairs.
 - Likely duplicates: each tip's list (tips.selectors.tip_duplicates, at most 8). Precision = true
   listed pairs / listed pairs; recall = true partners listed / the true partners each tip could
@@ -96,19 +96,19 @@ def _ratio(a: int, b: int) -> float:
 
 def report(result: dict) -> None:
     tips = result["tips"]
-    truth = {tip.pk: row["answer"] for row, tip in tips}
+    truth = {tip.pk: row["lead"] for row, tip in tips}
     row_of = {tip.pk: row for row, tip in tips}
     by_object = defaultdict(list)
     for row, tip in tips:
         by_object[row["object"]].append(tip)
 
-    # Proposed answers, pairwise.
+    # Proposed leads, pairwise.
     true_pairs = proposed = both = 0
     false_merges, missed = [], []
     for group in by_object.values():
         for a, b in combinations(group, 2):
             same = truth[a.pk] is not None and truth[a.pk] == truth[b.pk]
-            together = bool(a.answer_key) and a.answer_key == b.answer_key
+            together = bool(a.lead_key) and a.lead_key == b.lead_key
             true_pairs += same
             proposed += together
             both += same and together
@@ -125,7 +125,7 @@ def report(result: dict) -> None:
         partners = {
             other.pk
             for other in by_object[row["object"]]
-            if other.pk != tip.pk and row["answer"] is not None and truth[other.pk] == row["answer"]
+            if other.pk != tip.pk and row["lead"] is not None and truth[other.pk] == row["lead"]
         }
         shown = result["lists"][tip.pk]
         reachable += min(8, len(partners))
@@ -144,14 +144,14 @@ def report(result: dict) -> None:
     with_one = [(want, got) for want, got in detected if got]
     right = sum(want == got for want, got in with_one)
 
-    lone = sum(1 for r, _ in tips if r["answer"] is None)
+    lone = sum(1 for r, _ in tips if r["lead"] is None)
     print(
         f"{len(tips)} tips on {len(by_object)} objects, {true_pairs} true pairs, "
-        f"{lone} tips with no single answer\n"
+        f"{lone} tips with no single lead\n"
     )
     print(f"{'':26} {'precision':>9} {'recall':>7}   counts")
     print(
-        f"{'proposed answers':26} {_ratio(both, proposed):9.3f}"
+        f"{'proposed leads':26} {_ratio(both, proposed):9.3f}"
         f" {_ratio(both, true_pairs):7.3f}   {both} of {proposed} proposed pairs true;"
         f" {both} of {true_pairs} true pairs"
     )
@@ -173,17 +173,17 @@ def report(result: dict) -> None:
         row = row_of[tip.pk]
         text = (row["place"] + " | " if row["place"] else "") + row["body"]
         return (
-            f"[{row['answer'] or ('several' if row['several'] else '-')} → "
-            f"{tip.answer_key or '-'}] {text[:60]}"
+            f"[{row['lead'] or ('several' if row['several'] else '-')} → "
+            f"{tip.lead_key or '-'}] {text[:60]}"
         )
 
-    print("Worst errors — proposed together, not one answer:")
+    print("Worst errors — proposed together, not one lead:")
     for a, b in false_merges[:10]:
         print(f"  {row_of[a.pk]['object']:9} {show(a)}\n  {'':9} {show(b)}")
-    print("Worst errors — one answer, proposed apart (first 10):")
+    print("Worst errors — one lead, proposed apart (first 10):")
     seen = set()
     for a, b in missed:
-        pair = (row_of[a.pk]["object"], a.answer_key, b.answer_key)
+        pair = (row_of[a.pk]["object"], a.lead_key, b.lead_key)
         if pair in seen:
             continue
         seen.add(pair)
@@ -194,7 +194,7 @@ def report(result: dict) -> None:
     for row, tip in tips:
         if tip.detected_language and tip.detected_language != row["language"]:
             print(f"  {row['language']} → {tip.detected_language}: {row['body'][:70]}")
-    print("Worst errors — listed as likely duplicates, not one answer (highest score first):")
+    print("Worst errors — listed as likely duplicates, not one lead (highest score first):")
     for score, tip, d in sorted(false_listed, key=lambda x: -x[0])[:10]:
         print(f"  {score:.2f} {show(tip)}\n       {show(d)}")
 

@@ -166,17 +166,17 @@ class KindFilter(admin.SimpleListFilter):
         return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
-class AnswerFilter(admin.SimpleListFilter):
-    """One proposed answer's tips (linked from the object's page; no choices of its own)."""
+class LeadFilter(admin.SimpleListFilter):
+    """One lead's tips (linked from the object's page; no choices of its own)."""
 
-    title = _("proposed answer")
-    parameter_name = "answer"
+    title = _("proposed lead")
+    parameter_name = "lead"
 
     def lookups(self, request, model_admin):
         return []
 
     def queryset(self, request, queryset):
-        return queryset.filter(answer_key=self.value()) if self.value() else queryset
+        return queryset.filter(lead_key=self.value()) if self.value() else queryset
 
 
 def _list_query(request, *, keys: int = 20, length: int = 200) -> dict[str, str]:
@@ -214,7 +214,7 @@ class TipAdmin(BackofficeModelAdmin):
         "object_reference",
         "status",
         "short_body",
-        "answer_label",
+        "lead_label",
         "country_name",
         "detected_language",
         "assignee",
@@ -230,7 +230,7 @@ class TipAdmin(BackofficeModelAdmin):
         ("assignee", admin.RelatedFieldListFilter),
         DetectedLanguageFilter,
         LanguageFilter,
-        AnswerFilter,
+        LeadFilter,
         ("received_at", admin.DateFieldListFilter),
         HasContactFilter,
         HasPhotoFilter,
@@ -389,10 +389,10 @@ class TipAdmin(BackofficeModelAdmin):
             typed = drafts(request, tip, "body", "text", "agency")
             extra.update(
                 tip=tip,
-                thread=services.tip_thread(tip=tip),
+                thread=selectors.tip_thread(tip=tip),
                 events=list(tip.events.select_related("user")),
                 duplicates=selectors.tip_duplicates(tip=tip),
-                answer=selectors.tip_answer(tip=tip),
+                lead=selectors.tip_lead(tip=tip),
                 image=tip.trace_object.primary_image if tip.trace_object else None,
                 statuses=[
                     (s.value, s.label)

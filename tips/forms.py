@@ -324,17 +324,17 @@ class FollowUpForm(ErrorSummaryMixin, forms.Form):
     )
 
 
-class AnswerForm(SafeTextForm):
-    multiline_fields = ("answer",)
+class ReplyForm(SafeTextForm):
+    multiline_fields = ("reply",)
 
     code = ReceiptCodeField(widget=forms.HiddenInput)
-    answer = forms.CharField(
-        label=_("Your answer"),
+    reply = forms.CharField(
+        label=_("Your reply"),
         min_length=2,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
-            "required": _("Please write your answer."),
+            "required": _("Please write your reply."),
             "min_length": ngettext_lazy(
                 "Please write a little more, at least %(limit_value)d character.",
                 "Please write a little more, at least %(limit_value)d characters.",
@@ -408,18 +408,18 @@ class TagChoiceForm(forms.Form):
     tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.order_by("name"))
 
 
-class AnswerChoiceForm(forms.Form):
-    """Which proposed answer of the object (its folded key, tips.answers)."""
+class LeadChoiceForm(forms.Form):
+    """Which lead of the object (its folded key, tips.matching)."""
 
-    key = forms.RegexField(label=_("Answer"), regex=r"^~?[a-z0-9]{1,40}$", max_length=41)
+    key = forms.RegexField(label=_("Lead"), regex=r"^~?[a-z0-9]{1,40}$", max_length=41)
 
 
-class AnswerForwardForm(AnswerChoiceForm, ForwardForm):
-    # One form per answer on the object's page: the ~250 options are built once (LongSelect).
+class LeadForwardForm(LeadChoiceForm, ForwardForm):
+    # One form per lead on the object's page: the ~250 options are built once (LongSelect).
     country = LazyTypedChoiceField(
         label=_("Country"), choices=[("", "—"), *countries], required=False, widget=LongSelect
     )
 
 
-class AnswerQuestionForm(AnswerChoiceForm, QuestionForm):
+class LeadQuestionForm(LeadChoiceForm, QuestionForm):
     pass

@@ -144,7 +144,7 @@ class Tip(models.Model):
     )
     contact_erased_at = models.DateTimeField(_("contact details erased at"), null=True, blank=True)
 
-    # --- Proposed answer (tips.answers; set when the tip arrives, by tips.services.answers) ---
+    # --- Proposed lead (tips.matching; set when the tip arrives, by tips.services.proposing) ---
     detected_language = models.CharField(
         _("detected language"),
         max_length=12,
@@ -152,19 +152,19 @@ class Tip(models.Model):
         editable=False,
         help_text=_("The language the text is written in, detected offline; empty if unsure."),
     )
-    answer_key = models.CharField(
-        _("proposed answer"),
+    lead_key = models.CharField(
+        _("proposed lead"),
         max_length=40,
         blank=True,
         editable=False,
         help_text=_("The shop, brand or place the tip names, folded; empty if none or several."),
     )
-    answer_label = models.CharField(
-        _("proposed answer as written"), max_length=80, blank=True, editable=False
+    lead_label = models.CharField(
+        _("proposed lead as written"), max_length=80, blank=True, editable=False
     )
     # {"names": [folded names], "common": [common words], "several": bool}: what the pair score
-    # compares (tips.answers.pair_score), stored so it is not recomputed for every pair.
-    answer_terms = models.JSONField(default=dict, blank=True, editable=False)
+    # compares (tips.matching.pair_score), stored so it is not recomputed for every pair.
+    lead_terms = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -201,21 +201,21 @@ class Tip(models.Model):
                 condition=Q(duplicate_of__isnull=False),
                 name="tip_object_duplicate_idx",
             ),
-            # Proposed answers of an object: grouped by key with their support, first and last
-            # seen, countries and languages (tips.selectors.object_answers, all index-only),
-            # an answer's tips and the likely duplicates with the same answer, newest first.
+            # Proposed leads of an object: grouped by key with their support, first and last
+            # seen, countries and languages (tips.selectors.object_leads, all index-only),
+            # a lead's tips and the likely duplicates with the same lead, newest first.
             models.Index(
                 fields=[
                     "trace_object",
-                    "answer_key",
+                    "lead_key",
                     "-received_at",
                     "-id",
                     "status",
                     "country",
                     "detected_language",
                 ],
-                condition=~Q(answer_key=""),
-                name="tip_object_answer_idx",
+                condition=~Q(lead_key=""),
+                name="tip_object_lead_idx",
             ),
             # The tip list filtered by detected language, newest first.
             models.Index(
@@ -267,12 +267,12 @@ class Tip(models.Model):
         return bool(self.photo_name)
 
 
-class AnswerSplit(models.Model):
-    """An investigator's word that a name is not one answer on an object (a proposed answer
+class LeadSplit(models.Model):
+    """An investigator's word that a name is not one lead on an object (a proposed lead
     split): its tips are proposed again without it, and new tips naming it do not join."""
 
     trace_object = models.ForeignKey(
-        TraceObject, on_delete=models.CASCADE, related_name="answer_splits"
+        TraceObject, on_delete=models.CASCADE, related_name="lead_splits"
     )
     key = models.CharField(max_length=40)
     created_by = models.ForeignKey(
@@ -283,7 +283,7 @@ class AnswerSplit(models.Model):
     class Meta:
         constraints = [
             # One row per object and name; the intake reads them by object.
-            models.UniqueConstraint(fields=["trace_object", "key"], name="answersplit_unique"),
+            models.UniqueConstraint(fields=["trace_object", "key"], name="leadsplit_unique"),
         ]
 
     def __str__(self):
@@ -291,7 +291,7 @@ class AnswerSplit(models.Model):
 
 
 class TipMessage(models.Model):
-    """A question from an investigator to the tipster, or the tipster's answer (encrypted)."""
+    """A question from an investigator to the tipster, or the tipster's reply (encrypted)."""
 
     class Author(models.TextChoices):
         INVESTIGATOR = "investigator", _("Investigator")
@@ -306,14 +306,14 @@ class TipMessage(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("The investigator who asked; empty for the tipster's answers."),
+        help_text=_("The investigator who asked; empty for the tipster's replies."),
     )
-    # Kept to the hour, for the same reason as Tip.received_at: a tipster's answer is a request
+    # Kept to the hour, for the same reason as Tip.received_at: a tipster's reply is a request
     # from the public, and an investigator's question is rounded too, so the thread's times
     # cannot tell the two apart.
     created_at = HourDateTimeField()
     # The message's place in its tip's conversation (1, 2, …). The times cannot order it: an
-    # answer stored to the hour would sort before the question it answers.
+    # reply stored to the hour would sort before the question it answers.
     sequence = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -22,10 +22,10 @@ urlpatterns = [
     path("objects/<int:pk>/tips/", staff_views.object_tips, name="object_tips"),
     path("objects/<int:pk>/identify/", staff_views.object_identify, name="object_identify"),
     path("tips/<int:pk>/undo/", staff_views.tip_undo, name="tip_undo"),
-    # Decisions on a whole proposed answer of the object; the answer's key is in the form.
-    path("objects/<int:pk>/answers/confirm/", staff_views.answer_confirm, name="answer_confirm"),
-    path("objects/<int:pk>/answers/split/", staff_views.answer_split, name="answer_split"),
-    path("objects/<int:pk>/answers/useful/", staff_views.answer_useful, name="answer_useful"),
-    path("objects/<int:pk>/answers/forward/", staff_views.answer_forward, name="answer_forward"),
-    path("objects/<int:pk>/answers/ask/", staff_views.answer_ask, name="answer_ask"),
+    # Decisions on a whole lead of the object; the lead's key is in the form.
+    path("objects/<int:pk>/leads/confirm/", staff_views.lead_confirm, name="lead_confirm"),
+    path("objects/<int:pk>/leads/split/", staff_views.lead_split, name="lead_split"),
+    path("objects/<int:pk>/leads/useful/", staff_views.lead_useful, name="lead_useful"),
+    path("objects/<int:pk>/leads/forward/", staff_views.lead_forward, name="lead_forward"),
+    path("objects/<int:pk>/leads/ask/", staff_views.lead_ask, name="lead_ask"),
 ]

@@ -26,13 +26,13 @@ from objects.models import TraceObject
 from tips import selectors, services
 from tips.charts import bar_chart_svg
 from tips.forms import (
-    AnswerChoiceForm,
-    AnswerForwardForm,
-    AnswerQuestionForm,
     AssignForm,
     DuplicateForm,
     ForwardForm,
     IdentifyForm,
+    LeadChoiceForm,
+    LeadForwardForm,
+    LeadQuestionForm,
     NoteForm,
     PriorityForm,
     QuestionForm,
@@ -122,22 +122,22 @@ def triage_queue(request):
     if tip is not None:
         audit_record(action=Action.VIEW, user=request.user, target=tip, page="triage")
         skip = {"after": tip.pk, **({"object": object_id} if object_id else {})}
-        answer = selectors.tip_answer(tip=tip)
+        lead = selectors.tip_lead(tip=tip)
         duplicates = selectors.tip_duplicates(tip=tip)
-        # "Duplicate of the proposed answer": its first tip; for a tip with no answer, a sure
-        # match. The answer's first tip itself is the root others fold into: no such button.
+        # "Duplicate of the proposed lead": its first tip; for a tip with no lead, a sure
+        # match. The lead's first tip itself is the root others fold into: no such button.
         target = None
-        if answer is not None:
-            if answer.first is not None and answer.first.pk != tip.pk:
-                target = answer.first
+        if lead is not None:
+            if lead.first is not None and lead.first.pk != tip.pk:
+                target = lead.first
         elif duplicates and duplicates[0].preselect:
             target = duplicates[0]
         context.update(
             image=tip.trace_object.primary_image if tip.trace_object else None,
-            answer=answer,
+            lead=lead,
             duplicate_target=target,
             duplicates=duplicates,
-            thread=services.tip_thread(tip=tip),
+            thread=selectors.tip_thread(tip=tip),
             question_form=QuestionForm(initial=drafts(request, tip, "body")),
             skip_url=reverse("tipstaff:triage") + "?" + urlencode(skip),
             language_name=dict(settings.LANGUAGES).get(tip.detected_language, ""),
@@ -332,8 +332,8 @@ def object_tips(request, pk: int):
         figures=figures,
         chart=chart,
         clusters=selectors.tip_clusters(object_id=obj.pk),
-        answers=selectors.object_answers(object_id=obj.pk),
-        forward_form=AnswerForwardForm(auto_id=False),
+        leads=selectors.object_leads(object_id=obj.pk),
+        forward_form=LeadForwardForm(auto_id=False),
         question_form=QuestionForm(auto_id=False),
         identify_form=IdentifyForm(initial={"note": obj.identification_note}),
     )
@@ -379,11 +379,11 @@ def object_identify(request, pk: int):
     return redirect("tipstaff:object_tips", obj.pk)
 
 
-# --- Decisions on a whole proposed answer (tips.services.answers), from the object's page ------
+# --- Decisions on a whole lead (tips.services.leads), from the object's page -----------------
 
 
-def _answer_decision(request, pk: int, form_class, decide):
-    """Validate the form, run one answer service, say what was done, back to the object."""
+def _lead_decision(request, pk: int, form_class, decide):
+    """Validate the form, run one lead service, say what was done, back to the object."""
     obj = get_object_or_404(TraceObject, pk=pk)
     form = form_class(request.POST)
     if not form.is_valid():
@@ -394,8 +394,8 @@ def _answer_decision(request, pk: int, form_class, decide):
     key = form.cleaned_data["key"]
     try:
         said = decide(obj, key, form.cleaned_data)
-    except services.NoSuchAnswer:
-        messages.error(request, _("This object has no such answer (any more)."))
+    except services.NoSuchLead:
+        messages.error(request, _("This object has no such lead (any more)."))
     except services.TransitionNotAllowed:
         messages.error(request, _("That change is not allowed for these tips."))
     else:
@@ -405,66 +405,66 @@ def _answer_decision(request, pk: int, form_class, decide):
 
 @staff_view(TRIAGE)
 @require_POST
-def answer_confirm(request, pk: int):
+def lead_confirm(request, pk: int):
     def decide(obj, key, data):
-        done = services.answer_confirm(obj=obj, key=key, user=request.user)
-        return _("Answer confirmed: %(n)d tips folded into tip %(id)d.") % {
+        done = services.lead_confirm(obj=obj, key=key, user=request.user)
+        return _("Lead confirmed: %(n)d tips folded into tip %(id)d.") % {
             "n": done.folded,
             "id": done.root.pk,
         }
 
-    return _answer_decision(request, pk, AnswerChoiceForm, decide)
+    return _lead_decision(request, pk, LeadChoiceForm, decide)
 
 
 @staff_view(TRIAGE)
 @require_POST
-def answer_split(request, pk: int):
+def lead_split(request, pk: int):
     def decide(obj, key, data):
-        n = services.answer_split(obj=obj, key=key, user=request.user)
-        return _("Answer split: its %(n)d tips were proposed again without it.") % {"n": n}
+        n = services.lead_split(obj=obj, key=key, user=request.user)
+        return _("Lead split: its %(n)d tips were proposed again without it.") % {"n": n}
 
-    return _answer_decision(request, pk, AnswerChoiceForm, decide)
+    return _lead_decision(request, pk, LeadChoiceForm, decide)
 
 
 @staff_view(TRIAGE)
 @require_POST
-def answer_useful(request, pk: int):
+def lead_useful(request, pk: int):
     def decide(obj, key, data):
-        done = services.answer_mark_useful(obj=obj, key=key, user=request.user)
-        return _("Answer marked useful: tip %(id)d and the %(n)d tips folded into it.") % {
+        done = services.lead_mark_useful(obj=obj, key=key, user=request.user)
+        return _("Lead marked useful: tip %(id)d and the %(n)d tips folded into it.") % {
             "id": done.root.pk,
             "n": done.folded,
         }
 
-    return _answer_decision(request, pk, AnswerChoiceForm, decide)
+    return _lead_decision(request, pk, LeadChoiceForm, decide)
 
 
 @staff_view(TRIAGE)
 @require_POST
-def answer_forward(request, pk: int):
+def lead_forward(request, pk: int):
     def decide(obj, key, data):
         agency, country = data["agency"], data["country"] or ""
-        done = services.answer_forward(
+        done = services.lead_forward(
             obj=obj, key=key, user=request.user, agency=agency, country=country
         )
-        return _("Answer forwarded to %(agency)s: %(n)d tips recorded as passed on.") % {
+        return _("Lead forwarded to %(agency)s: %(n)d tips recorded as passed on.") % {
             "agency": data["agency"],
             "n": done.done,
         }
 
-    return _answer_decision(request, pk, AnswerForwardForm, decide)
+    return _lead_decision(request, pk, LeadForwardForm, decide)
 
 
 @sensitive_post_parameters("body")
 @staff_view(TRIAGE)
 @require_POST
-def answer_ask(request, pk: int):
+def lead_ask(request, pk: int):
     def decide(obj, key, data):
-        done = services.answer_ask(obj=obj, key=key, user=request.user, body=data["body"])
+        done = services.lead_ask(obj=obj, key=key, user=request.user, body=data["body"])
         said = _(
-            "Question asked to every tipster of the answer: %(n)d tips; %(skipped)d closed "
+            "Question asked to every tipster of the lead: %(n)d tips; %(skipped)d closed "
             "tips were left out."
         )
         return said % {"n": done.done, "skipped": done.skipped}
 
-    return _answer_decision(request, pk, AnswerQuestionForm, decide)
+    return _lead_decision(request, pk, LeadQuestionForm, decide)

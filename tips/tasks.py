@@ -3,8 +3,7 @@
 import logging
 
 from objects.models import TraceObject
-from tips.services import answers_recompute as object_groups_recompute
-from tips.services import tip_purge
+from tips.services import leads_recompute, tip_purge
 from traceobject import tasks
 
 logger = logging.getLogger(__name__)
@@ -23,16 +22,16 @@ def purge(timestamp: int) -> None:
     )
 
 
-@tasks.task(name="tips.object_groups_recompute", retry=tasks.TRANSIENT_RETRY)
-def groups_recompute(object_id: int) -> None:
+@tasks.task(name="tips.leads_recompute", retry=tasks.TRANSIENT_RETRY)
+def object_leads_recompute(object_id: int) -> None:
     obj = TraceObject.objects.filter(pk=object_id).first()
-    if obj is None:  # deleted since the job was deferred: nothing left to group
+    if obj is None:  # deleted since the job was deferred: no leads left to propose
         return
-    object_groups_recompute(obj=obj)
+    leads_recompute(obj=obj)
 
 
-def groups_recompute_later(*, obj: TraceObject) -> bool:
-    """Propose the object's groups of tips again, later. A burst of calls for one object (a
+def leads_recompute_later(*, obj: TraceObject) -> bool:
+    """Propose the object's leads again, later. A burst of calls for one object (a
     flood of tips on it) leaves one waiting job, which reads every tip when it runs; returns
     False when one was waiting already."""
-    return tasks.defer(groups_recompute, queueing_lock=f"object-{obj.pk}", object_id=obj.pk)
+    return tasks.defer(object_leads_recompute, queueing_lock=f"object-{obj.pk}", object_id=obj.pk)

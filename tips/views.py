@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods
 from objects.i18n import localise
 from objects.models import TraceObject, format_reference
 from objects.selectors import ObjectNotFound, ObjectWithdrawn, published_or_gone
-from tips import receipts, services, spam
-from tips.forms import AnswerForm, FollowUpForm, GeneralTipForm, ReportCountryForm, TipForm
+from tips import receipts, selectors, services, spam
+from tips.forms import FollowUpForm, GeneralTipForm, ReplyForm, ReportCountryForm, TipForm
 from tips.hotlines import hotlines
 from tips.limits import over_limit
 from tips.replay import receipt_keep, receipt_recall
@@ -184,15 +184,15 @@ def report(request):
 
 
 def _follow_up_page(
-    request, *, form=None, result=None, answer_form=None, answered=False, status=200, problem=None
+    request, *, form=None, result=None, reply_form=None, replied=False, status=200, problem=None
 ):
     form = form or FollowUpForm()
     if result is not None and result.tip is not None and result.tip.trace_object is not None:
         localise([result.tip.trace_object])  # the object's title in the page's language
-    # The error summary at the top lists the answer's problems first: it is the form above.
+    # The error summary at the top lists the reply's problems first: it is the form above.
     errors = [
         item
-        for bound in (answer_form, form)
+        for bound in (reply_form, form)
         if bound is not None and bound.is_bound
         for item in bound.error_summary()
     ]
@@ -200,8 +200,8 @@ def _follow_up_page(
         "form": form,
         "errors": errors,
         "result": result,
-        "answer_form": answer_form,
-        "answered": answered,
+        "reply_form": reply_form,
+        "replied": replied,
         "problem": problem,
     }
     response = render(request, "tips/follow_up.html", context, status=status)
@@ -213,14 +213,14 @@ def _follow_up_page(
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def follow_up(request):
-    """Enter a receipt code; see the tip's state and any question; answer it.
+    """Enter a receipt code; see the tip's state and any question; reply to it.
 
     The code travels only in POST bodies, never in a URL, so it lands in no history or log.
     """
     if request.method != "POST":
         return _follow_up_page(request)
-    answering = "answer" in request.POST
-    form = AnswerForm(request.POST) if answering else FollowUpForm(request.POST)
+    replying = "reply" in request.POST
+    form = ReplyForm(request.POST) if replying else FollowUpForm(request.POST)
     if over_limit(
         request,
         group="follow-up",
@@ -232,21 +232,25 @@ def follow_up(request):
             form=FollowUpForm(),
             status=429,
             problem="limited",
-            answer_form=form if answering else None,
+            reply_form=form if replying else None,
         )
     if not form.is_valid():
-        if answering and "code" not in form.errors:
-            result = services.tip_follow_up(code=form.data["code"])
+        if replying and "code" not in form.errors:
+            result = selectors.tip_follow_up(code=form.data["code"])
+            if result.tip is not None:
+                services.tip_receipt_rekey(tip=result.tip, code=form.data["code"])
             return _follow_up_page(
-                request, form=FollowUpForm(), result=result, answer_form=form, status=400
+                request, form=FollowUpForm(), result=result, reply_form=form, status=400
             )
         return _follow_up_page(request, form=FollowUpForm(request.POST), status=400)
     code = form.cleaned_data["code"]
     try:
-        answered = False
-        if answering:
-            answered = services.tip_answer(code=code, body=form.cleaned_data["answer"]) is not None
-        result = services.tip_follow_up(code=code)
+        replied = False
+        if replying:
+            replied = services.tip_reply(code=code, body=form.cleaned_data["reply"]) is not None
+        result = selectors.tip_follow_up(code=code)
+        if result.tip is not None:
+            services.tip_receipt_rekey(tip=result.tip, code=code)
     except DatabaseError:
         log.exception("follow-up: database error")
         return _follow_up_page(
@@ -254,13 +258,13 @@ def follow_up(request):
             form=FollowUpForm(request.POST),
             status=503,
             problem="unavailable",
-            answer_form=form if answering else None,
+            reply_form=form if replying else None,
         )
-    answer_form = None
+    reply_form = None
     if result.has_question and result.state != "closed":
-        answer_form = AnswerForm(initial={"code": code})
+        reply_form = ReplyForm(initial={"code": code})
     return _follow_up_page(
-        request, form=FollowUpForm(), result=result, answer_form=answer_form, answered=answered
+        request, form=FollowUpForm(), result=result, reply_form=reply_form, replied=replied
     )
 
 

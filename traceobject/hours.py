@@ -1,7 +1,7 @@
 """Times kept to the hour: what is stored about a tip cannot be matched against a network log.
 
 A proxy, an ISP or a state watching traffic knows to the second when a device talked to the
-site. Every time stored for what the public sends (a tip's arrival, a tipster's answer, the
+site. Every time stored for what the public sends (a tip's arrival, a tipster's reply, the
 Fernet tokens and the files holding their contact details and photos) is rounded down to the
 hour, so it names an hour in which many people may have visited, not one request.
 """

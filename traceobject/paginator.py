@@ -11,6 +11,13 @@ class CappedCount(int):
         return f"{int(self) - 1}+"
 
 
+def capped_count(queryset) -> int:
+    """COUNT(*) of at most STAFF_LIST_COUNT_CAP + 1 rows; past the cap it reads "10000+"."""
+    cap = settings.STAFF_LIST_COUNT_CAP
+    counted = queryset.order_by()[: cap + 1].count()
+    return CappedCount(counted) if counted > cap else counted
+
+
 class CappedCountPaginator(Paginator):
     """Counts at most STAFF_LIST_COUNT_CAP + 1 rows, so a list over a million rows never runs an
     unbounded COUNT(*); past the cap the count reads "cap+" wherever the admin shows it (the
@@ -19,6 +26,4 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        cap = settings.STAFF_LIST_COUNT_CAP
-        counted = self.object_list.order_by()[: cap + 1].count()  # type: ignore[attr-defined]
-        return CappedCount(counted) if counted > cap else counted
+        return capped_count(self.object_list)

@@ -157,7 +157,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Work done later than a request (traceobject/tasks.py): the daily purge, derivatives, proposed
-# groups of tips. On PostgreSQL a procrastinate worker runs it (`manage.py procrastinate worker`,
+# leads. On PostgreSQL a procrastinate worker runs it (`manage.py procrastinate worker`,
 # its own process); its queue is a table in the same database, so a job deferred inside a
 # transaction exists only if that transaction commits. procrastinate needs PostgreSQL (its
 # migrations are PostgreSQL-only), so on SQLite (`make run`) its app is not installed and tasks

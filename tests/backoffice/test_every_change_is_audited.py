@@ -205,8 +205,8 @@ def _tip(name, data, changed, prepare=None):
     return recipe
 
 
-def _answer(name, data, changed):
-    """A decision on a whole proposed answer: two tips naming one shop, then the view."""
+def _lead(name, data, changed):
+    """A decision on a whole lead: two tips naming one shop, then the view."""
 
     def recipe(client, w):
         investigator = _login(client, w["investigator"])
@@ -214,9 +214,9 @@ def _answer(name, data, changed):
             make_tip(w["object"], body=f"I bought it at Pingo Doce in Lisbon ({n}).").tip
             for n in range(2)
         ]
-        key = Tip.objects.get(pk=tips[0].pk).answer_key
-        assert key and Tip.objects.get(pk=tips[1].pk).answer_key == key
-        w["answer_tips"] = tips
+        key = Tip.objects.get(pk=tips[0].pk).lead_key
+        assert key and Tip.objects.get(pk=tips[1].pk).lead_key == key
+        w["lead_tips"] = tips
         url = reverse(f"tipstaff:{name}", args=[w["object"].pk])
 
         def fresh():
@@ -461,23 +461,21 @@ CHANGES = {
     ),
     "tipstaff:object_identify": _object_identify,
     "tipstaff:tip_undo": _undo,
-    # Decisions on a whole proposed answer.
-    "tipstaff:answer_confirm": _answer(
-        "answer_confirm", {}, lambda tips, key: tips[1].duplicate_of_id == tips[0].pk
+    # Decisions on a whole lead.
+    "tipstaff:lead_confirm": _lead(
+        "lead_confirm", {}, lambda tips, key: tips[1].duplicate_of_id == tips[0].pk
     ),
-    "tipstaff:answer_split": _answer(
-        "answer_split", {}, lambda tips, key: all(t.answer_key != key for t in tips)
+    "tipstaff:lead_split": _lead(
+        "lead_split", {}, lambda tips, key: all(t.lead_key != key for t in tips)
     ),
-    "tipstaff:answer_useful": _answer(
-        "answer_useful", {}, lambda tips, key: tips[0].status == "useful"
-    ),
-    "tipstaff:answer_forward": _answer(
-        "answer_forward",
+    "tipstaff:lead_useful": _lead("lead_useful", {}, lambda tips, key: tips[0].status == "useful"),
+    "tipstaff:lead_forward": _lead(
+        "lead_forward",
         {"agency": "Europol", "country": ""},
         lambda tips, key: tips[0].status == "forwarded",
     ),
-    "tipstaff:answer_ask": _answer(
-        "answer_ask",
+    "tipstaff:lead_ask": _lead(
+        "lead_ask",
         {"body": "Which shop exactly?"},
         lambda tips, key: all(t.messages.exists() for t in tips),
     ),

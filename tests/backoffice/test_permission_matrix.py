@@ -53,11 +53,11 @@ RULES = {
     "tipstaff:object_tips": ("GET", [TIP_VIEW, "objects.view_traceobject"], "traceobject"),
     "tipstaff:object_identify": ("POST", [TIP_CHANGE], "traceobject"),
     "tipstaff:tip_undo": ("POST", [TIP_CHANGE], "tip"),
-    "tipstaff:answer_confirm": ("POST", [TIP_CHANGE], "traceobject"),
-    "tipstaff:answer_split": ("POST", [TIP_CHANGE], "traceobject"),
-    "tipstaff:answer_useful": ("POST", [TIP_CHANGE], "traceobject"),
-    "tipstaff:answer_forward": ("POST", [TIP_CHANGE], "traceobject"),
-    "tipstaff:answer_ask": ("POST", [TIP_CHANGE], "traceobject"),
+    "tipstaff:lead_confirm": ("POST", [TIP_CHANGE], "traceobject"),
+    "tipstaff:lead_split": ("POST", [TIP_CHANGE], "traceobject"),
+    "tipstaff:lead_useful": ("POST", [TIP_CHANGE], "traceobject"),
+    "tipstaff:lead_forward": ("POST", [TIP_CHANGE], "traceobject"),
+    "tipstaff:lead_ask": ("POST", [TIP_CHANGE], "traceobject"),
     "admin:index": ("GET", "any", None),
     # The image pipeline's staff views: the private original, the editor's canvas, the private
     # preview (a draft's image is shown only through it), the crop page and its two actions.

@@ -1,4 +1,4 @@
-"""An investigator folds a flood of tips on one object into its answers, forwards the top answer
+"""An investigator folds a flood of tips on one object into its leads, forwards the top lead
 to an agency and asks its tipsters a question, which they then read on their follow-up pages;
 with JavaScript off (a phone) and on (a desktop, the queue by keyboard)."""
 
@@ -32,7 +32,7 @@ def _log_in(page, live_server, user):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("fixture", ["page_no_js", "page_js"])
-def test_an_investigator_folds_a_flood_forwards_its_top_answer_and_asks_its_tipsters(
+def test_an_investigator_folds_a_flood_forwards_its_top_lead_and_asks_its_tipsters(
     live_server, request, fixture
 ):
     page = request.getfixturevalue(fixture)
@@ -42,7 +42,7 @@ def test_an_investigator_folds_a_flood_forwards_its_top_answer_and_asks_its_tips
     hema = receipts[:4]
 
     _log_in(page, live_server, user)
-    # The desk: new tips, the busiest object and its top answers.
+    # The desk: new tips, the busiest object and its top leads.
     expect(page.get_by_text("7 new tips wait")).to_be_visible()
     desk = page.locator("#desk")
     expect(desk.get_by_role("link", name="Hema")).to_be_visible()
@@ -50,7 +50,7 @@ def test_an_investigator_folds_a_flood_forwards_its_top_answer_and_asks_its_tips
         # The queue by keyboard: skip the first tip, mark the next one useful, undo it.
         desk.get_by_role("link", name="triage them").click()
         expect(page.locator("#queue-left")).to_contain_text("7 new tips left")
-        expect(page.locator("#tip-answer")).to_contain_text("Hema")
+        expect(page.locator("#tip-lead")).to_contain_text("Hema")
         # Each key is pressed once the page's deferred script has run (the load event).
         page.wait_for_load_state("load")
         page.keyboard.press("k")
@@ -64,23 +64,23 @@ def test_an_investigator_folds_a_flood_forwards_its_top_answer_and_asks_its_tips
         assert page.console_errors == []
     page.goto(live_server.url + f"/backoffice/objects/{obj.pk}/tips/")
 
-    answer = page.locator("#answer-hema")
-    expect(answer.get_by_role("heading")).to_contain_text("Hema · 4 tips")
-    answer.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_text("Answer confirmed: 3 tips folded into tip")).to_be_visible()
+    lead = page.locator("#lead-hema")
+    expect(lead.get_by_role("heading")).to_contain_text("Hema · 4 tips")
+    lead.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("Lead confirmed: 3 tips folded into tip")).to_be_visible()
 
-    answer = page.locator("#answer-hema")
-    answer.get_by_text("Forward to an agency").click()
-    answer.get_by_label("Agency").fill("Politie Utrecht")
-    answer.get_by_label("Country").select_option("NL")
-    answer.get_by_role("button", name="Forward the answer").click()
-    expect(page.get_by_text("Answer forwarded to Politie Utrecht: 4 tips")).to_be_visible()
+    lead = page.locator("#lead-hema")
+    lead.get_by_text("Forward to an agency").click()
+    lead.get_by_label("Agency").fill("Politie Utrecht")
+    lead.get_by_label("Country").select_option("NL")
+    lead.get_by_role("button", name="Forward the lead").click()
+    expect(page.get_by_text("Lead forwarded to Politie Utrecht: 4 tips")).to_be_visible()
 
-    answer = page.locator("#answer-hema")
-    answer.get_by_text("Ask every tipster of this answer").click()
-    answer.get_by_label("Question to the tipster").fill(QUESTION)
-    answer.get_by_role("button", name="Ask them").click()
-    expect(page.get_by_text("every tipster of the answer: 4 tips")).to_be_visible()
+    lead = page.locator("#lead-hema")
+    lead.get_by_text("Ask every tipster of this lead").click()
+    lead.get_by_label("Question to the tipster").fill(QUESTION)
+    lead.get_by_role("button", name="Ask them").click()
+    expect(page.get_by_text("every tipster of the lead: 4 tips")).to_be_visible()
 
     for receipt in hema:
         page.goto(live_server.url + "/en/follow-up/")

@@ -37,9 +37,9 @@ def test_a_visitor_without_javascript_sends_a_tip_and_reads_the_follow_up(live_s
     page.get_by_role("button", name="Look up").click()
     assert "follow-up" in page.url and code not in page.url
     assert page.get_by_text("Which stall was it?").is_visible()
-    page.get_by_label("Your answer").fill("The one with the green awning.")
-    page.get_by_role("button", name="Send the answer").click()
-    assert page.get_by_text("your answer was received").is_visible()
+    page.get_by_label("Your reply").fill("The one with the green awning.")
+    page.get_by_role("button", name="Send the reply").click()
+    assert page.get_by_text("your reply was received").is_visible()
     assert tip.messages.filter(author="tipster").count() == 1
 
 

@@ -77,12 +77,12 @@ def test_create_demo_login_prints_a_login_per_role():
 
 
 @pytest.mark.django_db
-def test_the_demo_flood_folds_into_a_few_answers():
+def test_the_demo_flood_folds_into_a_few_leads():
     call_command("seed_demo", stdout=io.StringIO())
     from tips import selectors
 
     flooded = TraceObject.objects.filter(tips__isnull=False).order_by("-published_at").distinct()
-    first, second = (selectors.object_answers(object_id=o.pk) for o in flooded[:2])
+    first, second = (selectors.object_leads(object_id=o.pk) for o in flooded[:2])
     assert [(a.label, a.support) for a in first[:3]] == [
         ("Biedronce", 14),
         ("Pepco", 4),

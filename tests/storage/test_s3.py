@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from objects import imaging, services
 from tests.factories import make_image_bytes, make_object, make_tip
-from tips import services as services_tips
+from tips import selectors as selectors_tips
 from traceobject import crypto
 from traceobject.hours import HOUR
 from traceobject.s3 import IMMUTABLE, s3_storages
@@ -206,7 +206,7 @@ def test_a_tip_photo_goes_to_the_private_bucket_with_its_token_stamped_to_the_ho
     receipt = make_tip(make_object(), photo_jpeg=make_image_bytes(size=(40, 30)))
     stored = client.get_object(Bucket=PRIVATE, Key=receipt.tip.photo_name)["Body"].read()
     assert crypto.token_time(stored) % HOUR == 0
-    assert services_tips.tip_photo(tip=receipt.tip) == make_image_bytes(size=(40, 30))
+    assert selectors_tips.tip_photo(tip=receipt.tip) == make_image_bytes(size=(40, 30))
     # The server's LastModified cannot be set: it stays the second of the write (threat model).
     assert not set_file_hour(
         storages["private"], receipt.tip.photo_name, at=receipt.tip.received_at

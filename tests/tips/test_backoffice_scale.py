@@ -56,8 +56,8 @@ def _pages(obj):
 
 
 # Session, user, device, permissions, the page's own reads, the audit entry, the session save.
-# The list reads the objects' thumbnails (one query); the queue its proposed answer and "N left";
-# the per-object view its proposed answers (four grouped reads).
+# The list reads the objects' thumbnails (one query); the queue its proposed lead and "N left";
+# the per-object view its leads (four grouped reads).
 MAX_QUERIES = {"list": 16, "filtered list": 16, "search": 16, "triage": 30, "per-object view": 20}
 
 

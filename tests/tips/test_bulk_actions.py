@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import bulk_tips, make_object, make_tip
-from tips import services
+from tips import selectors, services
 from tips.models import Tag, Tip, TipEvent, TipMessage
 from traceobject.models import AuditEntry
 
@@ -61,12 +61,12 @@ def test_asking_a_selection_reaches_each_open_tipster_in_their_own_thread(
     )
     dump = repr(list(AuditEntry.objects.values()))
     assert QUESTION not in dump and first.code not in dump
-    # The answer comes back into that tip's own thread.
-    Client().post(FOLLOW_UP, {"code": second.code, "answer": "Yes, north side."})
-    # (A set: the tipster's answer is stamped with the hour only, so it may sort first.)
-    thread = {m["body"] for m in services.tip_thread(tip=second.tip)}
+    # The reply comes back into that tip's own thread.
+    Client().post(FOLLOW_UP, {"code": second.code, "reply": "Yes, north side."})
+    # (A set: the tipster's reply is stamped with the hour only, so it may sort first.)
+    thread = {m["body"] for m in selectors.tip_thread(tip=second.tip)}
     assert thread == {QUESTION, "Yes, north side."}
-    assert len(services.tip_thread(tip=first.tip)) == 1
+    assert len(selectors.tip_thread(tip=first.tip)) == 1
 
 
 @pytest.mark.django_db

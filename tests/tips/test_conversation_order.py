@@ -1,4 +1,4 @@
-"""A tipster's answer, stored to the hour, sorts after the question it answers: messages are
+"""A tipster's reply, stored to the hour, sorts after the question it answers: messages are
 ordered by their place in the conversation, on the follow-up page and in the back-office."""
 
 from datetime import timedelta
@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_object, make_tip
-from tips import services
+from tips import selectors, services
 from tips.models import TipMessage
 
 FOLLOW_UP = reverse("tips:follow_up")
@@ -17,17 +17,17 @@ FOLLOW_UP = reverse("tips:follow_up")
 def _conversation(investigator):
     receipt = make_tip(make_object())
     question = services.tip_question(tip=receipt.tip, user=investigator, body="Which shop?")
-    # Asked at 14:37; the answer in the same hour is stored as 14:00, before it in time.
+    # Asked at 14:37; the reply in the same hour is stored as 14:00, before it in time.
     hour = question.created_at.replace(minute=0, second=0, microsecond=0)
     TipMessage.objects.filter(pk=question.pk).update(created_at=hour + timedelta(minutes=37))
-    answer = services.tip_answer(code=receipt.code, body="The one by the station.")
-    TipMessage.objects.filter(pk=answer.pk).update(created_at=hour)
+    reply = services.tip_reply(code=receipt.code, body="The one by the station.")
+    TipMessage.objects.filter(pk=reply.pk).update(created_at=hour)
     services.tip_question(tip=receipt.tip, user=investigator, body="Which station?")
     return receipt
 
 
 @pytest.mark.django_db
-def test_the_follow_up_page_shows_the_answer_after_its_question(investigator):
+def test_the_follow_up_page_shows_the_reply_after_its_question(investigator):
     receipt = _conversation(investigator)
     page = Client().post(FOLLOW_UP, {"code": receipt.code}).content.decode()
     assert page.index("Which shop?") < page.index("The one by the station.")
@@ -36,9 +36,9 @@ def test_the_follow_up_page_shows_the_answer_after_its_question(investigator):
 
 
 @pytest.mark.django_db
-def test_the_backoffice_shows_the_answer_after_its_question(investigator, investigator_client):
+def test_the_backoffice_shows_the_reply_after_its_question(investigator, investigator_client):
     receipt = _conversation(investigator)
-    thread = services.tip_thread(tip=receipt.tip)
+    thread = selectors.tip_thread(tip=receipt.tip)
     assert [m["body"] for m in thread] == [
         "Which shop?",
         "The one by the station.",
@@ -47,7 +47,7 @@ def test_the_backoffice_shows_the_answer_after_its_question(investigator, invest
     page = investigator_client.get(reverse("admin:tips_tip_change", args=[receipt.tip.pk]))
     text = page.content.decode()
     assert text.index("Which shop?") < text.index("The one by the station.")
-    assert ":37" not in text.split("Questions and answers")[1].split("History")[0]
+    assert ":37" not in text.split("Questions and replies")[1].split("History")[0]
 
 
 @pytest.mark.django_db

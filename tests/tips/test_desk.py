@@ -1,5 +1,5 @@
-"""The investigators' desk: the front page, the queue's answer, "N left" and undo, and the
-decisions on a whole answer from the object's page."""
+"""The investigators' desk: the front page, the queue's lead, "N left" and undo, and the
+decisions on a whole lead from the object's page."""
 
 import pytest
 from django.urls import reverse
@@ -19,7 +19,7 @@ def _flood(obj):
 
 
 @pytest.mark.django_db
-def test_the_index_shows_new_tips_the_busiest_objects_and_their_answers(investigator_client):
+def test_the_index_shows_new_tips_the_busiest_objects_and_their_leads(investigator_client):
     busy, quiet = make_object(title="Ladybird mug"), make_object(title="Quiet lamp")
     _flood(busy)
     make_tip(quiet, body="Ikea")
@@ -38,7 +38,7 @@ def test_the_index_of_an_editor_has_no_desk(editor_client):
 
 
 @pytest.mark.django_db
-def test_the_queue_shows_the_proposed_answer_its_support_and_how_many_are_left(
+def test_the_queue_shows_the_proposed_lead_its_support_and_how_many_are_left(
     investigator_client,
 ):
     obj = make_object()
@@ -49,7 +49,7 @@ def test_the_queue_shows_the_proposed_answer_its_support_and_how_many_are_left(
 
 
 @pytest.mark.django_db
-def test_duplicate_of_the_proposed_answer_is_one_click(investigator_client):
+def test_duplicate_of_the_proposed_lead_is_one_click(investigator_client):
     obj = make_object()
     first, second, *_ = _flood(obj)
     Tip.objects.filter(pk=first.pk).update(status=S.USEFUL)
@@ -65,7 +65,7 @@ def test_duplicate_of_the_proposed_answer_is_one_click(investigator_client):
 
 
 @pytest.mark.django_db
-def test_the_first_tip_of_an_answer_is_not_offered_as_a_duplicate(investigator_client):
+def test_the_first_tip_of_a_lead_is_not_offered_as_a_duplicate(investigator_client):
     first, *_ = _flood(make_object())
     response = investigator_client.get(QUEUE)
     assert response.context["tip"] == first
@@ -118,41 +118,41 @@ def test_nobody_can_undo_someone_elses_decision(client, investigator):
 
 
 @pytest.mark.django_db
-def test_the_objects_page_lists_its_answers_and_forwards_one_in_one_action(investigator_client):
+def test_the_objects_page_lists_its_leads_and_forwards_one_in_one_action(investigator_client):
     obj = make_object()
     tips = _flood(obj)
     page = investigator_client.get(reverse("tipstaff:object_tips", args=[obj.pk])).content.decode()
-    assert page.index('id="answer-biedronka"') < page.index('id="answer-pepco"')
+    assert page.index('id="lead-biedronka"') < page.index('id="lead-pepco"')
     response = investigator_client.post(
-        reverse("tipstaff:answer_forward", args=[obj.pk]),
+        reverse("tipstaff:lead_forward", args=[obj.pk]),
         {"key": "biedronka", "agency": "Policja", "country": "PL"},
         follow=True,
     )
-    assert "Answer forwarded to Policja: 3 tips recorded as passed on." in response.content.decode()
+    assert "Lead forwarded to Policja: 3 tips recorded as passed on." in response.content.decode()
     statuses = dict(Tip.objects.values_list("pk", "status"))
     assert [statuses[t.pk] for t in tips] == [S.FORWARDED] * 3 + [S.NEW] * 2
 
 
 @pytest.mark.django_db
-def test_asking_a_whole_answer_from_the_objects_page(investigator_client):
+def test_asking_a_whole_lead_from_the_objects_page(investigator_client):
     obj = make_object()
     _flood(obj)
     response = investigator_client.post(
-        reverse("tipstaff:answer_ask", args=[obj.pk]),
+        reverse("tipstaff:lead_ask", args=[obj.pk]),
         {"key": "pepco", "body": "Which Pepco?"},
         follow=True,
     )
-    assert "every tipster of the answer: 2 tips" in response.content.decode()
-    assert TipMessage.objects.filter(tip__answer_key="pepco").count() == 2
+    assert "every tipster of the lead: 2 tips" in response.content.decode()
+    assert TipMessage.objects.filter(tip__lead_key="pepco").count() == 2
 
 
 @pytest.mark.django_db
-def test_a_decision_on_an_answer_the_object_lacks_changes_nothing(investigator_client):
+def test_a_decision_on_a_lead_the_object_lacks_changes_nothing(investigator_client):
     obj = make_object()
     _flood(obj)
     for key in ("nosuch", "NOT A KEY!"):
         response = investigator_client.post(
-            reverse("tipstaff:answer_useful", args=[obj.pk]), {"key": key}, follow=True
+            reverse("tipstaff:lead_useful", args=[obj.pk]), {"key": key}, follow=True
         )
         assert response.status_code == 200
         assert "alert-danger" in response.content.decode() or "error" in response.content.decode()

@@ -1,7 +1,7 @@
 """For a tip that names no shop, brand or place, the duplicate finder compares the wording with
 every tip of the object, through indexes, in a fixed number of queries and bounded time: it ranks
 the latest tips and searches older ones within a time limit. (Tips that name something are
-compared by their names: tests/tips/test_answer_services.py.)"""
+compared by their names: tests/tips/test_lead_services.py.)"""
 
 import pytest
 from django.db import connection, transaction
@@ -9,8 +9,9 @@ from django.db import connection, transaction
 from tests.factories import bulk_tips, make_object, make_tip
 from tips import selectors
 from tips.models import Tip
+from tips.selectors import duplicates as duplicate_reads
 
-# Common words only: these tips name no answer, so their wording is what compares them.
+# Common words only: these tips name no lead, so their wording is what compares them.
 TWIN = "My grandmother has exactly the same one at home, she bought it years ago."
 REWORDED = "my grandmother has exactly the same one at home - she bought it years ago!"
 PLACES = ["market", "kiosk", "mall", "station", "bazaar", "airport", "corner shop", "outlet"]
@@ -87,11 +88,11 @@ def test_the_older_search_keeps_to_its_time_limit(monkeypatch, caplog):
     (recent,) = bulk_tips(obj, [REWORDED], hours_ago_start=1)
     before = _statement_timeout()
     # A real statement that outlasts the limit: PostgreSQL cancels it.
-    monkeypatch.setattr(selectors, "DUPLICATE_OLDER_MS", 50)
+    monkeypatch.setattr(duplicate_reads, "DUPLICATE_OLDER_MS", 50)
     monkeypatch.setattr(
-        selectors,
+        duplicate_reads,
         "OLDER_SQL",
-        selectors.OLDER_SQL.replace("FROM tips_tip", "FROM pg_sleep(1), tips_tip"),
+        duplicate_reads.OLDER_SQL.replace("FROM tips_tip", "FROM pg_sleep(1), tips_tip"),
     )
     with caplog.at_level("INFO", logger="tips.selectors"):
         found = selectors.tip_duplicates(tip=target)

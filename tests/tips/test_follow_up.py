@@ -65,7 +65,7 @@ def test_a_wrong_code_is_told_so_with_how_to_check_it(client):
     assert "No tip has this code" in body
     assert '<bdi class="code-shown" dir="ltr">K7QM-2XWD-9FHT-4RBN</bdi>' in body
     assert "16 letters and digits in four groups of four" in body
-    assert "Your tip" not in body and 'name="answer"' not in body
+    assert "Your tip" not in body and 'name="reply"' not in body
 
 
 @pytest.mark.django_db
@@ -116,44 +116,44 @@ def test_the_code_is_accepted_in_any_case_with_spaces(client):
 
 
 @pytest.mark.django_db
-def test_a_question_appears_and_the_answer_is_stored_encrypted(client, investigator):
+def test_a_question_appears_and_the_reply_is_stored_encrypted(client, investigator):
     receipt = make_tip()
     services.tip_ask(tip=receipt.tip, user=investigator, body="Which shop exactly? What street?")
     page = client.post(URL, {"code": receipt.code}).content.decode()
     assert "Which shop exactly? What street?" in page
-    assert "Question from an investigator" in page and 'name="answer"' in page
-    response = client.post(URL, {"code": receipt.code, "answer": "The one on Main Street 4"})
+    assert "Question from an investigator" in page and 'name="reply"' in page
+    response = client.post(URL, {"code": receipt.code, "reply": "The one on Main Street 4"})
     assert response.status_code == 200
-    assert "your answer was received" in response.content.decode()
-    answer = TipMessage.objects.get(author=TipMessage.Author.TIPSTER)
-    assert answer.tip == receipt.tip and answer.staff_user is None
-    assert b"Main Street" not in bytes(answer.body_encrypted)
-    assert crypto.decrypt_text(answer.body_encrypted) == "The one on Main Street 4"
-    assert answer.created_at.minute == 0
+    assert "your reply was received" in response.content.decode()
+    reply = TipMessage.objects.get(author=TipMessage.Author.TIPSTER)
+    assert reply.tip == receipt.tip and reply.staff_user is None
+    assert b"Main Street" not in bytes(reply.body_encrypted)
+    assert crypto.decrypt_text(reply.body_encrypted) == "The one on Main Street 4"
+    assert reply.created_at.minute == 0
     assert "The one on Main Street 4" in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_an_answer_without_a_question_stores_nothing(client):
+def test_a_reply_without_a_question_stores_nothing(client):
     receipt = make_tip()
-    response = client.post(URL, {"code": receipt.code, "answer": "Unprompted extra"})
+    response = client.post(URL, {"code": receipt.code, "reply": "Unprompted extra"})
     assert response.status_code == 200
     assert not TipMessage.objects.exists()
 
 
 @pytest.mark.django_db
-def test_an_answer_with_a_wrong_code_stores_nothing(client, investigator):
+def test_a_reply_with_a_wrong_code_stores_nothing(client, investigator):
     receipt = make_tip()
     services.tip_ask(tip=receipt.tip, user=investigator, body="Which shop?")
-    client.post(URL, {"code": "K7QM-2XWD-9FHT-4RBN", "answer": "Guessing a code"})
+    client.post(URL, {"code": "K7QM-2XWD-9FHT-4RBN", "reply": "Guessing a code"})
     assert TipMessage.objects.filter(author="tipster").count() == 0
 
 
 @pytest.mark.django_db
-def test_an_invalid_answer_keeps_the_text(client, investigator):
+def test_an_invalid_reply_keeps_the_text(client, investigator):
     receipt = make_tip()
     services.tip_ask(tip=receipt.tip, user=investigator, body="Which shop?")
-    response = client.post(URL, {"code": receipt.code, "answer": "x" * 5001})
+    response = client.post(URL, {"code": receipt.code, "reply": "x" * 5001})
     assert response.status_code == 400
     assert "x" * 5001 in response.content.decode()
     assert not TipMessage.objects.filter(author="tipster").exists()

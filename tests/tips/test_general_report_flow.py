@@ -1,6 +1,6 @@
 """A general report from end to end: sent from "Something else to report", stored with no object,
 shown as a general report on the desk, in the queue, the tip list, the tip's page and the export,
-asked a question, and answered by the tipster on the follow-up page."""
+asked a question, and replied to by the tipster on the follow-up page."""
 
 import csv
 import io
@@ -56,8 +56,8 @@ def test_a_general_report_is_stored_queued_asked_and_answered(investigator_clien
     page = public.post(follow_up, {"code": code}).content.decode()
     assert "Something else, not one of the objects" in page
     assert "Which school, which street?" in page
-    answered = public.post(follow_up, {"code": code, "answer": "Oak Lane primary school"})
-    assert "your answer was received" in answered.content.decode()
+    answered = public.post(follow_up, {"code": code, "reply": "Oak Lane primary school"})
+    assert "your reply was received" in answered.content.decode()
     reply = TipMessage.objects.get(author=TipMessage.Author.TIPSTER)
     assert reply.tip == tip
     assert crypto.decrypt_text(reply.body_encrypted) == "Oak Lane primary school"

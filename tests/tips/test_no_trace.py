@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_image_bytes, make_object, tip_form_data
-from tips import services
+from tips import selectors, services
 from tips.models import Tip, TipMessage
 from traceobject import crypto
 from traceobject.hours import HOUR
@@ -127,7 +127,7 @@ def test_no_trace_of_the_sender_in_database_logs_or_cache(client, caplog, capfd,
     services.tip_ask(tip=tip, user=investigator, body="Which market?")
     follow = client.post(reverse("tips:follow_up"), {"code": code}, **headers)
     assert "Which market?" in follow.content.decode()
-    client.post(reverse("tips:follow_up"), {"code": code, "answer": "The Saturday one"}, **headers)
+    client.post(reverse("tips:follow_up"), {"code": code, "reply": "The Saturday one"}, **headers)
     client.post(reverse("tips:follow_up"), {"code": "K7QM-2XWD-9FHT-4RBN"}, **headers)
     client.get("/no-such-page/", **headers)  # a logged 404 too
 
@@ -178,7 +178,7 @@ def test_nothing_stored_for_a_tip_is_more_precise_than_the_hour(client, own_medi
     code = re.search(r'value="([0-9A-Z-]{19})"', response.content.decode()).group(1)
     tip = Tip.objects.get()
     services.tip_question(tip=tip, user=investigator, body="Which market?")
-    client.post(reverse("tips:follow_up"), {"code": code, "answer": "The Saturday one"})
+    client.post(reverse("tips:follow_up"), {"code": code, "reply": "The Saturday one"})
 
     # Files first: reading one would update its access time (listing the folder updates the
     # folder's, so only its modification time is checked).
@@ -207,7 +207,7 @@ def test_nothing_stored_for_a_tip_is_more_precise_than_the_hour(client, own_medi
     assert all(tokens) and len(tokens) == 4
     for token in tokens:
         assert crypto.token_time(token) % HOUR == 0
-    assert services.tip_contact(tip=tip) == SENTINEL_CONTACT  # the tokens really are ours
+    assert selectors.tip_contact(tip=tip) == SENTINEL_CONTACT  # the tokens really are ours
 
 
 @pytest.mark.django_db

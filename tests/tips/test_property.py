@@ -78,5 +78,5 @@ def test_the_forms_never_answer_500(
 
     follow = {"code": code} if code is not None else {}
     if body is not None and len(follow):
-        follow["answer"] = body
+        follow["reply"] = body
     assert client.post(reverse("tips:follow_up"), follow).status_code in (200, 400)

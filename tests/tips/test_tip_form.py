@@ -9,7 +9,7 @@ from PIL import Image
 
 from tests.factories import SENTINEL_TEXT, make_image_bytes, make_object, tip_form_data
 from tests.html import tags
-from tips import receipts, services
+from tips import receipts, selectors
 from tips.models import Tip
 from traceobject import crypto
 
@@ -52,7 +52,7 @@ def test_a_tip_is_stored_and_the_receipt_code_is_shown_once(client, published):
         Tip.objects.values().get()
     )
     assert b"+31 6 1234 5678" not in bytes(tip.contact_encrypted)
-    assert services.tip_contact(tip=tip) == "call me: +31 6 1234 5678"
+    assert selectors.tip_contact(tip=tip) == "call me: +31 6 1234 5678"
 
 
 def test_receipt_codes_have_80_bits_from_an_unambiguous_alphabet():
@@ -301,7 +301,7 @@ def test_a_heic_photo_from_a_phone_is_stored_as_a_clean_jpeg(client, published):
     photo = SimpleUploadedFile("IMG_0001.HEIC", heic, "image/heic")
     assert post(client, published, photo=photo).status_code == 200
     tip = Tip.objects.get()
-    jpeg = services.tip_photo(tip=tip)
+    jpeg = selectors.tip_photo(tip=tip)
     image = Image.open(io.BytesIO(jpeg))
     assert image.format == "JPEG" and image.size == (640, 480)
     assert not image.getexif() and b"Exif" not in jpeg and SENTINEL_TEXT.encode() not in jpeg

@@ -60,7 +60,7 @@ def test_nobody_deletes_tips_from_the_list(client, supervisor):
 
 
 @pytest.mark.django_db
-def test_the_tip_page_shows_the_objects_image_and_the_proposed_answer(investigator_client):
+def test_the_tip_page_shows_the_objects_image_and_the_proposed_lead(investigator_client):
     tip = make_tip(make_object(), body="Kupiłam w Biedronce").tip
     page = investigator_client.get(reverse("admin:tips_tip_change", args=[tip.pk]))
     text = page.content.decode()

@@ -91,7 +91,7 @@ def test_the_cluster_view_counts_independent_tips(investigator):
 
 
 @pytest.mark.django_db
-def test_a_question_from_the_backoffice_reaches_the_tipster_and_the_answer_comes_back(
+def test_a_question_from_the_backoffice_reaches_the_tipster_and_the_reply_comes_back(
     investigator_client,
 ):
     receipt = make_tip()
@@ -100,10 +100,10 @@ def test_a_question_from_the_backoffice_reaches_the_tipster_and_the_answer_comes
     tipster = Client()
     page = tipster.post(FOLLOW_UP, {"code": receipt.code}).content.decode()
     assert "Which shop exactly, please?" in page
-    tipster.post(FOLLOW_UP, {"code": receipt.code, "answer": "The one by the station."})
-    tip_page = investigator_client.get(reverse("admin:tips_tip_change", args=[receipt.tip.pk]))
-    assert "The one by the station." in tip_page.content.decode()
-    assert "Which shop exactly, please?" in tip_page.content.decode()
+    tipster.post(FOLLOW_UP, {"code": receipt.code, "reply": "The one by the station."})
+    thread = [m["body"] for m in selectors.tip_thread(tip=receipt.tip)]
+    assert "The one by the station." in thread
+    assert "Which shop exactly, please?" in thread
 
 
 @pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_forwarding_a_cluster_tells_every_tipster_passed_on(client, investigator
 @pytest.mark.django_db
 def test_the_triage_queue_decides_and_moves_to_the_next_tip(investigator_client, investigator):
     obj = make_object()
-    first, second = make_tip(obj).tip, make_tip(obj, body="Another answer about Madrid").tip
+    first, second = make_tip(obj).tip, make_tip(obj, body="Another tip about Madrid").tip
     page = investigator_client.get(reverse("tipstaff:triage"))
     assert page.context["tip"] == first
     response = investigator_client.post(
@@ -234,10 +234,10 @@ def test_the_tip_list_and_queue_use_a_fixed_number_of_queries(
         make_tip(obj, body=f"Tip number {i} about a shop", country="FR")
     with django_assert_max_num_queries(16) as list_queries:
         investigator_client.get(reverse("admin:tips_tip_changelist"), {"status__exact": "new"})
-    # The queue: the tip, its proposed answer and support (4), likely duplicates, "N left".
+    # The queue: the tip, its proposed lead and support (4), likely duplicates, "N left".
     with django_assert_max_num_queries(30):
         investigator_client.get(reverse("tipstaff:triage"))
-    # The object's page: figures, clusters and its proposed answers (4 grouped reads).
+    # The object's page: figures, clusters and its leads (4 grouped reads).
     with django_assert_max_num_queries(20):
         investigator_client.get(reverse("tipstaff:object_tips", args=[obj.pk]))
     sql = " ".join(q["sql"] for q in list_queries.captured_queries)

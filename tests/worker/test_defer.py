@@ -35,13 +35,13 @@ def _old_spam_tip() -> int:
 @pytest.mark.django_db
 def test_a_burst_of_deferrals_for_one_object_leaves_one_waiting_job():
     obj, other = make_object(), make_object()
-    queued = [tip_tasks.groups_recompute_later(obj=obj) for _ in range(100)]
+    queued = [tip_tasks.leads_recompute_later(obj=obj) for _ in range(100)]
     assert queued == [True] + [False] * 99
-    assert tip_tasks.groups_recompute_later(obj=other)
+    assert tip_tasks.leads_recompute_later(obj=other)
     assert _waiting(queueing_lock=f"object-{obj.pk}") == [
-        ("tips.object_groups_recompute", {"object_id": obj.pk})
+        ("tips.leads_recompute", {"object_id": obj.pk})
     ]
-    assert len(_waiting(task_name="tips.object_groups_recompute")) == 2
+    assert len(_waiting(task_name="tips.leads_recompute")) == 2
     # The transaction that deferred them is still usable.
     assert Tip.objects.count() == 0
 
@@ -51,7 +51,7 @@ def test_a_burst_of_deferrals_for_one_object_leaves_one_waiting_job():
 def test_a_job_deferred_in_a_transaction_that_rolls_back_does_not_exist():
     obj = make_object()
     with pytest.raises(RuntimeError), transaction.atomic():
-        tip_tasks.groups_recompute_later(obj=obj)
+        tip_tasks.leads_recompute_later(obj=obj)
         raise RuntimeError("the request failed")
     assert _waiting(queueing_lock=f"object-{obj.pk}") == []
 
@@ -72,7 +72,7 @@ def test_the_purge_and_the_stalled_job_retry_are_periodic():
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_tasks_status_counts_the_waiting_jobs_and_fails_with_no_worker(capsys):
-    tip_tasks.groups_recompute_later(obj=make_object())
+    tip_tasks.leads_recompute_later(obj=make_object())
     call_command("tasks_status")
     out = capsys.readouterr().out
     assert out.startswith("waiting 1 (oldest 0 s), scheduled 0, running 0, failed 0, workers 0")

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tips.models import Tag, Tip, TipEvent, TipMessage, next_sequences
-from tips.services.triage import TRANSITIONS, S, TransitionNotAllowed, can_receive_questions
+from tips.selectors import can_receive_questions
+from tips.services.triage import TRANSITIONS, S, TransitionNotAllowed
 from traceobject import crypto, page_cache
 from traceobject.audit import Action, audit_record_many
 
@@ -116,7 +117,7 @@ def tip_tags_change(*, tips, tag: Tag, user: User, add: bool) -> BulkResult:
 @transaction.atomic
 def tip_mark_duplicate_many(*, tips, original: Tip, user: User) -> BulkResult:
     """Mark many tips duplicates of `original` (the first of their cluster) in a fixed number of
-    queries: tips.services.triage.tip_mark_duplicate's rules, for a whole proposed answer.
+    queries: tips.services.triage.tip_mark_duplicate's rules, for a whole lead.
 
     Tips whose status cannot become "duplicate" (spam, not useful, forwarded, closed) are left
     as they are and counted as skipped; tips that pointed at a re-marked tip follow it.

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from tips.models import CONTACT_PERMISSION, Tip
-from tips.services.intake import tip_contact
+from tips.selectors import tip_contact
 from traceobject.audit import Action, audit_record
 
 # An export of up to this many tips lists every id in its audit row; a larger one records the

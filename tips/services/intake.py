@@ -1,4 +1,4 @@
-"""A tip from the public: stored in one transaction, then the receipt; the tipster's follow-up.
+"""A tip from the public: stored in one transaction, then the receipt; the tipster's reply.
 
 Nothing here may fail a receipt after the commit: the receipt is shown only once the tip is
 stored, and nothing after that touches the database or the cache.
@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from objects.models import TraceObject
 from tips import receipts
 from tips.models import Tip, TipMessage, next_sequences
-from tips.services.proposals import tip_propose_answer_safely
+from tips.selectors import tip_follow_up
+from tips.services.proposing import tip_propose_lead_safely
 from traceobject import crypto
 from traceobject.hours import this_hour
 from traceobject.storage import private_storage, set_file_hour
@@ -81,9 +82,9 @@ def tip_create(
                 submission_hash=submission_hash,
                 received_at=this_hour(),
             )
-            # Its language and proposed answer, in a savepoint: an error there is logged and
+            # Its language and proposed lead, in a savepoint: an error there is logged and
             # rolled back alone, and the tip is stored all the same (bounded work, see there).
-            tip_propose_answer_safely(tip)
+            tip_propose_lead_safely(tip)
     except IntegrityError:
         if photo_name:
             private_storage().delete(photo_name)
@@ -99,66 +100,19 @@ def tip_create(
     return Receipt(tip=tip, code=code)
 
 
-@dataclass(frozen=True)
-class FollowUp:
-    """What the tipster's follow-up page shows: the tip (None for a code that matches none),
-    its plain state and the messages, and the code as it was read."""
-
-    tip: Tip | None
-    state: str
-    thread: list[tuple[str, str, object]]
-    code: str = ""
-
-    @property
-    def found(self) -> bool:
-        return self.tip is not None
-
-    @property
-    def nothing_new(self) -> bool:
-        return self.tip is not None and self.state == "received" and not self.thread
-
-    @property
-    def has_question(self) -> bool:
-        return any(author == TipMessage.Author.INVESTIGATOR for author, _, _ in self.thread)
+def tip_receipt_rekey(*, tip: Tip, code: str) -> bool:
+    """Move a receipt code still stored under a fallback receipt key (a key rotation in progress)
+    to the current key, once per tip; True when it was moved."""
+    current = receipts.code_hashes(code)[0]
+    if tip.receipt_hash == current:
+        return False
+    Tip.objects.filter(pk=tip.pk).update(receipt_hash=current)
+    tip.receipt_hash = current
+    return True
 
 
-# What a tipster is told about their tip: four plain states, nothing of the triage itself.
-PUBLIC_STATE: dict[str, str] = {
-    Tip.Status.NEW: "received",
-    Tip.Status.IN_REVIEW: "being_looked_at",
-    Tip.Status.USEFUL: "being_looked_at",
-    Tip.Status.DUPLICATE: "being_looked_at",
-    Tip.Status.FORWARDED: "passed_on",
-    Tip.Status.NOT_USEFUL: "closed",
-    Tip.Status.SPAM: "closed",
-    Tip.Status.CLOSED: "closed",
-}
-
-
-def tip_follow_up(*, code: str) -> FollowUp:
-    """Look a tip up by its receipt code, with the object it is about.
-
-    A code that matches no tip is told so (FollowUp.found): an 80-bit code cannot be guessed, so
-    this tells someone trying codes nothing, while a tipster who mistyped theirs no longer waits
-    for news that cannot come. It still runs the same two queries as a right one (the second on
-    an id that matches nothing). A code still stored under a fallback receipt key (a key
-    rotation in progress) is found too and moved to the current key, one more query once per tip.
-    """
-    hashes = receipts.code_hashes(code)
-    shown = receipts.formatted(code)
-    tip = Tip.objects.select_related("trace_object").filter(receipt_hash__in=hashes).first()
-    if tip is not None and tip.receipt_hash != hashes[0]:
-        Tip.objects.filter(pk=tip.pk).update(receipt_hash=hashes[0])
-        tip.receipt_hash = hashes[0]
-    messages = list(TipMessage.objects.filter(tip_id=tip.pk if tip else -1))
-    if tip is None:
-        return FollowUp(tip=None, state="", thread=[], code=shown)
-    thread = [(m.author, crypto.decrypt_text(m.body_encrypted), m.created_at) for m in messages]
-    return FollowUp(tip=tip, state=PUBLIC_STATE[tip.status], thread=thread, code=shown)
-
-
-def tip_answer(*, code: str, body: str) -> TipMessage | None:
-    """The tipster's answer to a question; None (and nothing stored) when there is no question."""
+def tip_reply(*, code: str, body: str) -> TipMessage | None:
+    """The tipster's reply to a question; None (and nothing stored) when there is no question."""
     follow_up = tip_follow_up(code=code)
     if follow_up.tip is None or not follow_up.has_question or follow_up.state == "closed":
         return None
@@ -171,14 +125,3 @@ def tip_answer(*, code: str, body: str) -> TipMessage | None:
             body_encrypted=crypto.encrypt_text(body),
             created_at=this_hour(),
         )
-
-
-def tip_contact(*, tip: Tip) -> str:
-    return crypto.decrypt_text(tip.contact_encrypted)
-
-
-def tip_photo(*, tip: Tip) -> bytes | None:
-    if not tip.photo_name:
-        return None
-    with private_storage().open(tip.photo_name) as fh:
-        return crypto.decrypt(fh.read())

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tips.models import Tip, TipEvent, TipMessage, next_sequences
-from tips.services.intake import PUBLIC_STATE, tip_contact, tip_photo
+from tips.selectors import tip_contact, tip_photo
 from traceobject import crypto, page_cache
 from traceobject.audit import Action, audit_record
 
@@ -61,8 +61,7 @@ def tip_transition(*, tip: Tip, user: User, to: str) -> Tip:
     if to in (S.DUPLICATE, S.FORWARDED):
         raise TransitionNotAllowed(f"use the {to} service")
     _set_status(tip=tip, user=user, to=to)
-    if to not in (S.DUPLICATE,):
-        tip.duplicate_of = None
+    tip.duplicate_of = None
     tip.save(
         update_fields=[
             "status",
@@ -286,26 +285,6 @@ def tip_undo(*, tip: Tip, user: User) -> str:
     )
     page_cache.bump(page_cache.STATS)
     return tip.status
-
-
-def can_receive_questions(tip: Tip) -> bool:
-    """A tipster can read and answer a question unless their tip is closed for them (tip_answer
-    refuses answers to closed tips, so asking there would be a question nobody can answer)."""
-    return PUBLIC_STATE[tip.status] != "closed"
-
-
-def tip_thread(*, tip: Tip) -> list[dict]:
-    """Questions and answers, decrypted, oldest first (for the back-office only)."""
-    return [
-        {
-            "author": m.author,
-            "is_tipster": m.author == TipMessage.Author.TIPSTER,
-            "body": crypto.decrypt_text(m.body_encrypted),
-            "at": m.created_at,
-            "staff": m.staff_user.get_username() if m.staff_user else "",
-        }
-        for m in tip.messages.select_related("staff_user")
-    ]
 
 
 def tip_reveal_contact(*, tip: Tip, user: User) -> str:

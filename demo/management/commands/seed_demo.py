@@ -195,7 +195,7 @@ class Command(BaseCommand):
 
     def _demo_tips(self) -> int:
         """A flood on the two newest demo objects (DEMO_FLOODS), so the desk shows how it folds
-        into a few answers, and a few tips on the next six, so the triage queue has work in it.
+        into a few leads, and a few tips on the next six, so the triage queue has work in it.
 
         Made once, through the same service as the public form, and only while the demo
         objects have no tips at all: a second run adds nothing.

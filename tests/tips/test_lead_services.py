@@ -1,4 +1,4 @@
-"""Proposed answers as tips arrive, and the decisions on a whole answer."""
+"""Leads proposed as tips arrive, and the decisions on a whole lead."""
 
 import logging
 
@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from tests.factories import make_object, make_tip
 from tips import selectors, services
-from tips.models import AnswerSplit, Tip, TipMessage
-from tips.services import proposals
+from tips.models import LeadSplit, Tip, TipMessage
+from tips.services import proposing
 from traceobject import crypto
 from traceobject.models import AuditEntry
 
@@ -31,18 +31,18 @@ def _flood(obj):
 
 
 @pytest.mark.django_db
-def test_each_new_tip_joins_the_answer_its_names_point_to():
+def test_each_new_tip_joins_the_lead_its_names_point_to():
     obj = make_object(title="Ladybird mug")
     receipts = _flood(obj)
-    keys = [Tip.objects.get(pk=r.tip.pk).answer_key for r in receipts]
+    keys = [Tip.objects.get(pk=r.tip.pk).lead_key for r in receipts]
     assert keys == ["biedronce"] * 4 + ["pepco", "pepco", ""]
 
 
 @pytest.mark.django_db
-def test_the_objects_answers_are_ranked_by_support_with_countries_and_languages():
+def test_the_objects_leads_are_ranked_by_support_with_countries_and_languages():
     obj = make_object()
     _flood(obj)
-    found = selectors.object_answers(object_id=obj.pk)
+    found = selectors.object_leads(object_id=obj.pk)
     assert [(a.label, a.support) for a in found] == [("Biedronce", 4), ("Pepco", 2)]
     top = found[0]
     assert dict(top.countries) == {"PL": 2, "DE": 1}
@@ -55,23 +55,23 @@ def test_a_failing_proposal_never_costs_the_tipster_their_tip(monkeypatch, caplo
     obj = make_object()
 
     def broken(*, tip):
-        Tip.objects.filter(pk=tip.pk).update(answer_key="half-written")
+        Tip.objects.filter(pk=tip.pk).update(lead_key="half-written")
         raise RuntimeError("detector exploded")
 
-    monkeypatch.setattr(proposals, "tip_propose_answer", broken)
-    with caplog.at_level(logging.ERROR, logger="tips.services.proposals"):
+    monkeypatch.setattr(proposing, "tip_propose_lead", broken)
+    with caplog.at_level(logging.ERROR, logger="tips.services.proposing"):
         receipt = make_tip(obj, body="Biedronka")
     tip = Tip.objects.get(pk=receipt.tip.pk)
     assert receipt.code and tip.body == "Biedronka"
-    assert tip.answer_key == ""  # the savepoint rolled the half-done proposal back
-    assert "no answer proposed" in caplog.text
+    assert tip.lead_key == ""  # the savepoint rolled the half-done proposal back
+    assert "no lead proposed" in caplog.text
 
 
 @pytest.mark.django_db
-def test_confirming_an_answer_folds_its_tips_into_the_first(investigator):
+def test_confirming_a_lead_folds_its_tips_into_the_first(investigator):
     obj = make_object()
     receipts = _flood(obj)
-    decision = services.answer_confirm(obj=obj, key="biedronce", user=investigator)
+    decision = services.lead_confirm(obj=obj, key="biedronce", user=investigator)
     assert decision.root.pk == receipts[0].tip.pk and decision.folded == 3
     clusters = selectors.tip_clusters(object_id=obj.pk)
     assert [(c["tip"].pk, c["support"]) for c in clusters] == [(receipts[0].tip.pk, 4)]
@@ -80,30 +80,30 @@ def test_confirming_an_answer_folds_its_tips_into_the_first(investigator):
 
 
 @pytest.mark.django_db
-def test_splitting_an_answer_proposes_its_tips_again_without_its_name(investigator):
+def test_splitting_a_lead_proposes_its_tips_again_without_its_name(investigator):
     obj = make_object()
     make_tip(obj, body="Yellow. Pepco")
     make_tip(obj, body="Yellow. Biedronka")
     make_tip(obj, body="Biedronka")
     make_tip(obj, body="Pepco")
-    assert Tip.objects.filter(answer_key="yellow").count() == 2
-    services.answer_split(obj=obj, key="yellow", user=investigator)
-    assert dict(Tip.objects.values_list("body", "answer_key")) == {
+    assert Tip.objects.filter(lead_key="yellow").count() == 2
+    services.lead_split(obj=obj, key="yellow", user=investigator)
+    assert dict(Tip.objects.values_list("body", "lead_key")) == {
         "Yellow. Pepco": "pepco",
         "Yellow. Biedronka": "biedronka",
         "Biedronka": "biedronka",
         "Pepco": "pepco",
     }
-    assert AnswerSplit.objects.filter(trace_object=obj, key="yellow").exists()
+    assert LeadSplit.objects.filter(trace_object=obj, key="yellow").exists()
     later = make_tip(obj, body="Yellow").tip
-    assert Tip.objects.get(pk=later.pk).answer_key == ""
+    assert Tip.objects.get(pk=later.pk).lead_key == ""
 
 
 @pytest.mark.django_db
-def test_forwarding_an_answer_tells_every_tipster_passed_on(investigator):
+def test_forwarding_a_lead_tells_every_tipster_passed_on(investigator):
     obj = make_object()
     receipts = _flood(obj)
-    decision = services.answer_forward(
+    decision = services.lead_forward(
         obj=obj, key="biedronce", user=investigator, agency="Policja", country="PL"
     )
     assert decision.done == 4
@@ -120,14 +120,14 @@ def test_forwarding_an_answer_tells_every_tipster_passed_on(investigator):
 
 
 @pytest.mark.django_db
-def test_asking_an_answer_reaches_every_tipster_of_it(investigator):
+def test_asking_a_lead_reaches_every_tipster_of_it(investigator):
     obj = make_object()
     receipts = _flood(obj)
-    decision = services.answer_ask(
+    decision = services.lead_ask(
         obj=obj, key="pepco", user=investigator, body="Which Pepco, please?"
     )
     assert decision.done == 2
-    asked = TipMessage.objects.filter(tip__answer_key="pepco")
+    asked = TipMessage.objects.filter(tip__lead_key="pepco")
     assert {crypto.decrypt_text(m.body_encrypted) for m in asked} == {"Which Pepco, please?"}
     page = Client().post(FOLLOW_UP, {"code": receipts[5].code}).content.decode()
     assert "Which Pepco, please?" in page
@@ -146,10 +146,10 @@ def test_likely_duplicates_come_best_first_and_only_a_sure_one_is_preselected():
 
 
 @pytest.mark.django_db
-def test_recomputing_fills_tips_stored_before_answers_were_proposed():
+def test_recomputing_fills_tips_stored_before_leads_were_proposed():
     obj = make_object()
     receipts = _flood(obj)
-    Tip.objects.update(answer_key="", answer_terms={}, detected_language="")
-    assert proposals.answers_recompute(obj=obj) == 7
-    assert Tip.objects.get(pk=receipts[2].tip.pk).answer_key == "biedronce"
+    Tip.objects.update(lead_key="", lead_terms={}, detected_language="")
+    assert proposing.leads_recompute(obj=obj) == 7
+    assert Tip.objects.get(pk=receipts[2].tip.pk).lead_key == "biedronce"
     assert Tip.objects.get(pk=receipts[2].tip.pk).detected_language == "de"

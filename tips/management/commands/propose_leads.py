@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand
 
 from objects.models import TraceObject
-from tips.services import answers_recompute
+from tips.services import leads_recompute
 
 
 class Command(BaseCommand):
     help = (
-        "Propose the answers (and detect the languages) of tips stored before answers were "
+        "Propose the leads (and detect the languages) of tips stored before leads were "
         "proposed, object by object, oldest tip first. New tips get theirs as they arrive."
     )
 
@@ -18,5 +18,5 @@ class Command(BaseCommand):
         if object:
             objects = objects.filter(pk=object)
         for obj in objects:
-            done = answers_recompute(obj=obj)
+            done = leads_recompute(obj=obj)
             self.stdout.write(f"{obj.reference}: {done} tips proposed again")

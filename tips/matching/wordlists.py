@@ -1,15 +1,17 @@
-"""Common words of the portal's nine languages that never name an answer (tips.answers).
+"""Common words of the portal's nine languages that never name a lead (tips.matching).
 
-Two kinds, folded the same way as the tips (tips.answers.fold: transliterated, lower case, no
+Two kinds, folded the same way as the tips (tips.matching.fold: transliterated, lower case, no
 accents): the small words of each language (articles, pronouns, prepositions, common verbs), and
-the words tips use around an answer (shop, market, bought, seen, sister, last year). A word
+the words tips use around a lead (shop, market, bought, seen, sister, last year). A word
 missing here is only a weaker signal: a name is a word outside these lists, and two tips sharing
 a common word that slipped through still need a shared name to be paired; the object's own title
 and description, and every country's name, are common words too (added per object).
 
 Brand names that are also ordinary words are left out on purpose ("dia", "action", "normal",
-"coop", "spar"), so a shop of that name can still be an answer.
+"coop", "spar"), so a shop of that name can still be a lead.
 """
+
+from tips.matching.fold import fold
 
 _SMALL = {
     "en": """a an the and or but if of to in on at by for from with without into onto over under
@@ -134,8 +136,7 @@ _AROUND = {
     صديقتي جارتي بيت البيت سنة العام الماضي مدينة المدينة بلد شارع حقيبة مصباح كوب""",
 }
 
-# Countries' own names and their adjectives as tipsters write them; the translated country
-# names of every language come from django-countries (tips.answers.country_words).
+# Countries' own names and their adjectives as tipsters write them.
 _NATIONS = """polska polsce polski polskie polish poland pologne polonia polen portugal portugues
 portuguese portuguesa portugal portogallo espana spain spanish espanol espagne spagna spanien
 france french francais francaise frankreich francia franca italia italy italian italiano italie
@@ -151,3 +152,9 @@ def _words(groups: dict[str, str]) -> set[str]:
 SMALL_WORDS: frozenset[str] = frozenset(_words(_SMALL))
 AROUND_WORDS: frozenset[str] = frozenset(_words(_AROUND))
 NATION_WORDS: frozenset[str] = frozenset(_NATIONS.split())
+
+
+# Every common word, folded: never a name.
+COMMON_WORDS: frozenset[str] = frozenset(
+    f for w in SMALL_WORDS | AROUND_WORDS | NATION_WORDS if (f := fold(w))
+)
