@@ -49,6 +49,7 @@ test: $(VENV)/.dev-installed messages
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
