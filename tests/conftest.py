@@ -46,9 +46,9 @@ _NEEDS = "needs "  # the start of the reason of a skip for a missing service
 
 
 def pytest_configure(config):
-    if os.environ.get("PYTEST_XDIST_WORKER") and not config.pluginmanager.has_plugin(
-        "tests.run_plugin"
-    ):
+    # Checked where `-n` is given (the message is then plain), and in a worker as a backstop.
+    parallel = getattr(config.option, "numprocesses", None) or os.environ.get("PYTEST_XDIST_WORKER")
+    if parallel and not config.pluginmanager.has_plugin("tests.run_plugin"):
         raise pytest.UsageError(
             "pytest-xdist workers would share one Redis database and one var folder: run the "
             "suite in parallel through scripts/test.py (make test), which loads tests.run_plugin."
