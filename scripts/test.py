@@ -159,7 +159,7 @@ def run_phases(args: list[str], env: dict[str, str], workers: int) -> int:
     stop_at_first = any(a in {"-x", "--exitfirst"} or a.startswith("--maxfail") for a in rest)
     phases = [
         (
-            f"not serial, {workers} workers",
+            f"not serial, {workers} workers" if workers > 1 else "not serial, one process",
             "not serial",
             ["-n", str(workers if workers > 1 else 0)],
         ),
