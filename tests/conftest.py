@@ -42,7 +42,8 @@ def _redis() -> bool:
 # (test_faults.py, which would cut every other worker's connections) and measures tips and
 # floods under load; tests/docker builds and runs the production image.
 SERIAL_FOLDERS = ("tests/load/", "tests/docker/")
-_NEEDS = "needs "  # the start of the reason of a skip for a missing service
+# The reason of a skip for a missing service starts and ends so (and no other skip's does).
+_NEEDS, _UNREACHABLE = "needs ", "not reachable"
 
 
 def pytest_configure(config):
@@ -71,7 +72,7 @@ def pytest_collection_modifyitems(config, items):
         ]
         if missing:
             verb = "is" if len(missing) == 1 else "are"
-            reason = f"{_NEEDS}{' and '.join(missing)}, which {verb} not reachable"
+            reason = f"{_NEEDS}{' and '.join(missing)}, which {verb} {_UNREACHABLE}"
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
@@ -91,10 +92,11 @@ def pytest_terminal_summary(terminalreporter):
     for report in terminalreporter.stats.get("skipped", []):
         reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
         reason = reason.removeprefix("Skipped: ")
-        if reason.startswith(_NEEDS):
+        if reason.startswith(_NEEDS) and reason.endswith(_UNREACHABLE):
             reasons[reason] = reasons.get(reason, 0) + 1
     for reason, count in sorted(reasons.items()):
-        terminalreporter.write_line(f"{count} tests skipped: {reason}.")
+        tests = "test" if count == 1 else "tests"
+        terminalreporter.write_line(f"{count} {tests} skipped: {reason}.")
 
 
 def pytest_sessionstart(session):
