@@ -4,20 +4,31 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 MANAGE := $(PY) manage.py
+# `make run PORT=8001` when 8000 is taken; a bad PORT stops `make run` before it sets anything up.
+PORT ?= 8000
+ifneq ($(filter run,$(MAKECMDGOALS)),)
+  ifeq ($(shell [ "$(PORT)" -ge 1 ] 2>/dev/null && [ "$(PORT)" -le 65535 ] && echo ok),)
+    $(error PORT must be a port number from 1 to 65535, not '$(PORT)')
+  endif
+endif
 
 .PHONY: run test messages lint format typecheck migrations-check check-deploy docker-lint bench clean help
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make run               set up, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite)"
-	@echo "make test              the whole test suite (PostgreSQL and Redis when reachable)"
+	@echo "make run               set up, migrate, load demo data, serve http://127.0.0.1:$(PORT) (SQLite;"
+	@echo "                       another port: make run PORT=8001)"
+	@echo "make test              the whole test suite, in parallel (PostgreSQL and Redis when reachable)"
 	@echo "make messages          compile the translations (locale/*/LC_MESSAGES/*.po) to .mo"
-	@echo "make lint              ruff check and format check"
+	@echo "make lint              ruff check and format check, and the layers contracts (lint-imports)"
+	@echo "make format            fix what ruff can: lint fixes and formatting"
 	@echo "make typecheck         mypy with django-stubs on the typed layers (TYPED below)"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make check-deploy      manage.py check --deploy with production-like settings"
 	@echo "make docker-lint       hadolint on the Dockerfile"
 	@echo "make bench             requests/s and p50/p99 against gunicorn (PostgreSQL, Redis)"
+	@echo "make clean             remove .venv, test artefacts, caches and compiled translations"
+	@echo "make help              this list"
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -41,7 +52,7 @@ run: $(VENV)/.run-installed messages
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) seed_demo
 	$(MANAGE) create_demo_login
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev-installed messages
 	$(PY) scripts/test.py $(PYTEST_ARGS)
@@ -49,6 +60,7 @@ test: $(VENV)/.dev-installed messages
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .

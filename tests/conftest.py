@@ -20,8 +20,6 @@ from tests.personas import (
 from traceobject import process_cache
 from traceobject.ratelimit_cache import ratelimit_cache
 
-_SKIPPED = {"postgres": 0, "redis": 0}
-
 # Hashing a password with Argon2id takes a tenth of a second and 100 MiB on purpose; the suite
 # creates a user in most back-office tests, so it hashes with MD5 instead, except in the tests
 # marked `argon2` (the hashing tests) and in tests/deploy and tests/load, whose gunicorn nodes
@@ -39,15 +37,43 @@ def _redis() -> bool:
     return settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
 
 
+# Tests that cannot share the machine with others, run alone after the parallel phase
+# (scripts/test.py: `-n N -m "not serial"`, then `-m serial`): tests/load restarts PostgreSQL
+# (test_faults.py, which would cut every other worker's connections) and measures tips and
+# floods under load; tests/docker builds and runs the production image.
+SERIAL_FOLDERS = ("tests/load/", "tests/docker/")
+# The reason of a skip for a missing service starts and ends so (and no other skip's does).
+_NEEDS, _UNREACHABLE = "needs ", "not reachable"
+
+
+def pytest_configure(config):
+    # Checked where `-n` is given (the message is then plain), and in a worker as a backstop.
+    parallel = getattr(config.option, "numprocesses", None) or os.environ.get("PYTEST_XDIST_WORKER")
+    if parallel and not config.pluginmanager.has_plugin("tests.run_plugin"):
+        raise pytest.UsageError(
+            "pytest-xdist workers would share one Redis database and one var folder: run the "
+            "suite in parallel through scripts/test.py (make test), which loads tests.run_plugin."
+        )
+
+
+# tryfirst: the `serial` marker must be on the items before `-m` selects among them.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     available = {"postgres": _postgres(), "redis": _redis()}
     for item in items:
         if any(folder in item.nodeid for folder in _REAL_HASHER_FOLDERS):
             item.add_marker(pytest.mark.argon2)
-        for name, ok in available.items():
-            if item.get_closest_marker(name) and not ok:
-                _SKIPPED[name] += 1
-                item.add_marker(pytest.mark.skip(reason=f"needs {name}, which is not reachable"))
+        if any(item.nodeid.startswith(folder) for folder in SERIAL_FOLDERS):
+            item.add_marker(pytest.mark.serial)
+        # One skip per test, naming every missing service it needs, so the summary below
+        # counts a test that needs both PostgreSQL and Redis once.
+        missing = [
+            name for name, ok in available.items() if item.get_closest_marker(name) and not ok
+        ]
+        if missing:
+            verb = "is" if len(missing) == 1 else "are"
+            reason = f"{_NEEDS}{' and '.join(missing)}, which {verb} {_UNREACHABLE}"
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def pytest_report_header(config):
@@ -57,9 +83,20 @@ def pytest_report_header(config):
 
 
 def pytest_terminal_summary(terminalreporter):
-    for name, count in _SKIPPED.items():
-        if count:
-            terminalreporter.write_line(f"{count} tests skipped because {name} is not reachable.")
+    """How many tests were skipped for a missing service, each test once.
+
+    Counted from the skip reports, not at collection: under pytest-xdist the workers collect
+    and this process (which prints the summary) only receives their reports.
+    """
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith(_NEEDS) and reason.endswith(_UNREACHABLE):
+            reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items()):
+        tests = "test" if count == 1 else "tests"
+        terminalreporter.write_line(f"{count} {tests} skipped: {reason}.")
 
 
 def pytest_sessionstart(session):
@@ -67,8 +104,12 @@ def pytest_sessionstart(session):
         _postgres() and _redis()
     ):
         raise pytest.UsageError("REQUIRE_SERVICES=1 but the suite is not on PostgreSQL and Redis.")
-    # The test settings put media under var/test (pyproject.toml); start each run empty.
-    if settings.VAR_DIR.name == "test":
+    # The test settings put media under var/test (pyproject.toml), a worker's under
+    # var/test/gw0 and so on (tests/run_plugin.py); start each run empty.
+    if settings.VAR_DIR.name == "test" or (
+        settings.VAR_DIR.name == os.environ.get("PYTEST_XDIST_WORKER")
+        and settings.VAR_DIR.parent.name == "test"
+    ):
         shutil.rmtree(settings.VAR_DIR / "media", ignore_errors=True)
     # whitenoise warns about a missing STATIC_ROOT on every request otherwise.
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
