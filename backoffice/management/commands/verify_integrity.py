@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from backoffice.integrity import verify
 
@@ -21,10 +22,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
-        report = verify(
-            http=not opts["no_http"],
-            progress=lambda line: self.stderr.write(f"  {line}"),
-        )
+        try:
+            report = verify(
+                http=not opts["no_http"],
+                progress=lambda line: self.stderr.write(f"  {line}"),
+            )
+        except DatabaseError as exc:
+            # An empty or half-restored database: say so, not a traceback.
+            raise CommandError(
+                f"cannot read the database ({exc}); is it restored and migrated?"
+            ) from exc
         for problem in report.problems:
             self.stdout.write(f"problem: {problem}")
         for note in report.notes:
