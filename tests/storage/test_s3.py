@@ -1,18 +1,9 @@
-"""The S3 path against a real S3-compatible HTTP server: moto in server mode on 127.0.0.1.
-
-The server runs as a separate process started here; django-storages and boto3 talk to it over
-HTTP exactly as they would to MinIO or AWS, and anonymous requests are plain HTTP GETs.
-"""
+"""The S3 path against a real S3-compatible HTTP server (moto, tests/storage/conftest.py)."""
 
 import io
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
-import boto3
 import pytest
 from django.core.files.storage import storages
 from django.core.management import call_command
@@ -20,71 +11,12 @@ from django.urls import reverse
 
 from objects import imaging, services
 from tests.factories import make_image_bytes, make_object, make_tip
+from tests.storage.conftest import PRIVATE, PUBLIC
 from tips import selectors as selectors_tips
 from traceobject import crypto
 from traceobject.hours import HOUR
-from traceobject.s3 import IMMUTABLE, s3_storages
+from traceobject.s3 import IMMUTABLE
 from traceobject.storage import set_file_hour
-
-PUBLIC, PRIVATE = "tao-public", "tao-private"
-KEYS = {"access_key": "test-access-key", "secret_key": "test-secret-key"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), 0.5):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("moto server did not start")
-            time.sleep(0.1)
-    client = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=KEYS["access_key"],
-        aws_secret_access_key=KEYS["secret_key"],
-    )
-    for bucket in (PUBLIC, PRIVATE):
-        client.create_bucket(Bucket=bucket)
-    yield endpoint, client
-    process.terminate()
-    process.wait(10)
-
-
-@pytest.fixture
-def s3(s3_server, settings):
-    endpoint, client = s3_server
-    settings.STORAGES = {
-        **settings.STORAGES,
-        **s3_storages(
-            public_bucket=PUBLIC,
-            private_bucket=PRIVATE,
-            endpoint_url=endpoint,
-            region="us-east-1",
-            addressing_style="path",
-            **KEYS,
-        ),
-    }
-    assert type(storages["public"]).__name__ == "S3Storage"
-    return endpoint, client
 
 
 def _anonymous_get(url: str) -> tuple[int, bytes]:
