@@ -6,6 +6,7 @@ deliberately slow stand-in when it needs gunicorn saturated.
 """
 
 import json
+import re
 import shutil
 import socket
 import threading
@@ -74,13 +75,39 @@ def front_door(proxy_env, start_node, start_proxy):  # noqa: F811
 
 @pytest.fixture
 def slow_upstream():
-    """A stand-in for a saturated gunicorn: it accepts connections and never answers until the
-    test ends. Returns (port, number of connections it has accepted)."""
+    """A stand-in for a saturated gunicorn: it holds every request until the test ends, except
+    one whose path contains "/answer", which gets a small page public caches may keep for a
+    minute. Returns (port, number of connections it has accepted)."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(64)
     held: list[socket.socket] = []
     stop = threading.Event()
+    page = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+        b"Cache-Control: public, max-age=60\r\nContent-Length: 6\r\n\r\nanswer"
+    )
+
+    def serve(conn: socket.socket):
+        conn.settimeout(0.2)
+        data = b""
+        while not stop.is_set():
+            try:
+                chunk = conn.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            if not chunk:
+                return
+            data += chunk
+            while b"\r\n\r\n" in data:
+                head, _, data = data.partition(b"\r\n\r\n")
+                length = re.search(rb"(?i)content-length: *(\d+)", head)
+                data = data[int(length.group(1)) if length else 0 :]
+                if b"/answer" not in head.split(b"\r\n", 1)[0]:
+                    return  # held: never answered, the connection stays open
+                conn.sendall(page)
 
     def accept():
         server.settimeout(0.1)
@@ -90,6 +117,7 @@ def slow_upstream():
             except OSError:
                 continue
             held.append(conn)
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()

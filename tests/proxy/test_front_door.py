@@ -191,27 +191,46 @@ def test_a_request_that_waited_its_queue_time_gets_the_busy_page(slow_upstream, 
     held.close()
 
 
-def test_a_cached_page_is_still_served_while_gunicorn_is_saturated(front_door, start_proxy):
-    # Kept a minute, so the page outlives however long the slot takes to fill on a busy machine.
-    proxy, node = front_door(
-        PROXY_UPSTREAM_MAXCONN="1", PROXY_QUEUE_MAX="0", PROXY_PAGE_SECONDS="60"
+def test_a_cached_page_is_still_served_while_gunicorn_is_saturated(slow_upstream, start_proxy):
+    port, accepted = slow_upstream
+    proxy = start_proxy(port, PROXY_UPSTREAM_MAXCONN="1", PROXY_QUEUE_MAX="0")
+    assert proxy.request("GET", "/en/answer")[0] == 200  # now in the cache
+    held = proxy.https()
+    held.request("GET", "/en/objects/1/")  # takes the one slot and keeps it
+    _wait_for(lambda: proxy.request("GET", "/de/")[0] == 503)
+    status, headers, body = proxy.request("GET", "/en/answer")
+    assert (status, headers["X-Cache"], body) == (200, "hit", b"answer")
+    held.close()
+
+
+def test_a_tip_has_slots_of_its_own_while_readers_fill_theirs(slow_upstream, start_proxy):
+    port, accepted = slow_upstream
+    proxy = start_proxy(port, PROXY_UPSTREAM_MAXCONN="1", PROXY_QUEUE_MAX="0")
+    held = proxy.https()
+    held.request("GET", "/en/objects/1/")
+    _wait_for(lambda: proxy.request("GET", "/de/")[0] == 503)
+    status, _, body = proxy.request(
+        "POST",
+        "/en/objects/1/tip/answer",
+        body=b"body=seen+at+a+market",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
-    assert proxy.request("GET", "/en/")[0] == 200
-    # Hold the one slot with a request gunicorn reads slowly: a POST whose body never ends.
-    slot = ssl.create_default_context(cafile=str(proxy.ca)).wrap_socket(
-        socket.create_connection(("127.0.0.1", proxy.https_port)), server_hostname="127.0.0.1"
-    )
-    slot.sendall(
-        b"POST /en/follow-up/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n"
-        b"Content-Type: application/x-www-form-urlencoded\r\n\r\n" + b"x" * 20000
-    )
-    try:
-        _wait_for(lambda: proxy.request("GET", "/de/")[0] == 503)
-        status, headers, _ = proxy.request("GET", "/en/")
-        assert status == 200
-        assert headers["X-Cache"] == "hit"
-    finally:
-        slot.close()
+    assert (status, body) == (200, b"answer")
+    held.close()
+
+
+def test_a_tip_waiting_too_long_for_a_slot_gets_the_busy_page(slow_upstream, start_proxy):
+    port, accepted = slow_upstream
+    proxy = start_proxy(port, PROXY_FORM_MAXCONN="1", PROXY_FORM_QUEUE_TIMEOUT="200ms")
+    held = proxy.https()
+    held.request("POST", "/nl/objects/1/tip/", body=b"body=x")  # takes the one form slot
+    _wait_for(lambda: accepted() == 1)
+    status, headers, body = proxy.request("POST", "/nl/objects/2/tip/", body=b"body=y")
+    assert status == 503
+    assert headers["Retry-After"] == "10"
+    assert "Probeer het over een paar minuten opnieuw." in body.decode()
+    assert accepted() == 1
+    held.close()
 
 
 def test_the_proxy_waits_longer_than_gunicorn_so_no_request_in_progress_is_cut():
@@ -228,7 +247,7 @@ def test_the_proxy_waits_longer_than_gunicorn_so_no_request_in_progress_is_cut()
 def test_a_slow_answer_in_progress_is_delivered_not_cut(front_door):
     # The queue timeout is short, but it applies only to waiting for a slot: a tip gunicorn is
     # processing gets its receipt however long the queue timeout is.
-    proxy, node = front_door(PROXY_QUEUE_TIMEOUT="100ms")
+    proxy, node = front_door(PROXY_FORM_QUEUE_TIMEOUT="100ms")
     obj = make_object(title="Orange plastic bucket")
     from bench.proxy import ProxyTipClient
     from tips import spam
