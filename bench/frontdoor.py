@@ -203,6 +203,8 @@ def tip_run(host, port, tls, path, page, connections: int, seconds: float, token
 
 
 def row(name: str, r: dict) -> str:
+    if r["requests"] == 0:
+        return f"| {name} | none: wrk completed no connection in {r['elapsed']:.0f} s | | | | | |"
     return (
         f"| {name} | {r['rps']:,.0f} | {r['p50_us'] / 1000:,.0f} | {r['p99_us'] / 1000:,.0f} |"
         f" {r['shed']:,} | {r['timeouts']:,} | {r['other'] + r['socket_errors']:,} |"
@@ -322,9 +324,10 @@ def main() -> int:
             say()
             say(
                 f"| tips (senders give up after {PATIENCE:g} s) | receipts/s | p50 ms | p99 ms |"
-                " 503 | gave up | receipts | tips stored | stored without a receipt in time |"
+                " 503 | gave up | no connection in 5 s | receipts | tips stored |"
+                " stored without a receipt in time |"
             )
-            say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+            say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
             door_page = ProxyTipClient(proxy, tip_path)
             door_page.open_form()
             door_page.close()
@@ -342,7 +345,7 @@ def main() -> int:
                     r = tip_run("127.0.0.1", port, tls, tip_path, page, c, args.seconds, token)
                     say(
                         f"| {c:,} connections, {name} | {r['rps']:,.0f} | {r['p50']:,.0f} |"
-                        f" {r['p99']:,.0f} | {r['shed']:,} | {r['gave_up']:,} |"
+                        f" {r['p99']:,.0f} | {r['shed']:,} | {r['gave_up']:,} | {r['errors']:,} |"
                         f" {r['receipts']:,} | {r['stored']:,} |"
                         f" {max(0, r['stored'] - r['receipts']):,} |"
                     )
