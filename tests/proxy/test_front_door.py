@@ -286,3 +286,14 @@ def _wait_for(condition, tries: int = 200):
             return
         event.wait(0.05)
     raise AssertionError("the condition never held")
+
+
+def test_an_object_page_is_answered_from_the_cache_the_second_time(front_door):
+    proxy, node = front_door()
+    obj = make_object(title="Grey felt hat")
+    path = obj.get_absolute_url()
+    first = proxy.request("GET", path)
+    second = proxy.request("GET", path)
+    assert first[0] == second[0] == 200
+    assert (first[1]["X-Cache"], second[1]["X-Cache"]) == ("miss", "hit")
+    assert upstream_count(node, "GET", path) == 1
