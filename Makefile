@@ -27,6 +27,7 @@ help:
 	@echo "make check-deploy      manage.py check --deploy with production-like settings"
 	@echo "make docker-lint       hadolint on the Dockerfile"
 	@echo "make bench             requests/s and p50/p99 against gunicorn (PostgreSQL, Redis)"
+	@echo "make bench BENCH=frontdoor  the same through HAProxy and gunicorn, 256-2,048 connections"
 	@echo "make clean             remove .venv, test artefacts, caches and compiled translations"
 	@echo "make help              this list"
 
@@ -95,8 +96,10 @@ docker-lint: $(VENV)/.dev-installed
 	$(VENV)/bin/hadolint Dockerfile
 
 # Needs PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL; see bench/run.py).
+# BENCH=frontdoor: bench/frontdoor.py, the HAProxy front door and gunicorn in one run.
+BENCH ?= run
 bench: $(VENV)/.dev-installed
-	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/$(BENCH).py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/test var/mypy .pytest_cache .ruff_cache

@@ -79,3 +79,22 @@ def test_the_task_worker_runs_the_web_image_after_the_migrations(config):
     assert worker["environment"]["DATABASE_URL"] == config["web"]["environment"]["DATABASE_URL"]
     assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert worker["healthcheck"]["test"][-2:] == ["procrastinate", "healthchecks"]
+
+
+def test_the_proxy_service_runs_the_projects_front_door_before_web(config):
+    proxy = config["proxy"]
+    assert proxy["image"].startswith("haproxy:2.6")
+    # Compose v2 writes each volume as a mapping, Debian's v1 as "source:target:mode".
+    mounts = {
+        v["target"] if isinstance(v, dict) else v.split(":")[1]: v["source"]
+        if isinstance(v, dict)
+        else v.split(":")[0]
+        for v in proxy["volumes"]
+    }
+    assert mounts["/usr/local/etc/haproxy/haproxy.cfg"].endswith("deploy/haproxy.cfg")
+    assert mounts["/usr/local/etc/haproxy/busy.map"].endswith("deploy/haproxy/busy.map")
+    assert proxy["environment"]["PROXY_UPSTREAM"] == "web:8000"
+    # Visitors reach gunicorn only through the proxy, which the app is told to trust.
+    assert "ports" not in config["web"]
+    assert config["web"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+    assert config["web"]["environment"]["TOR_CIRCUIT_HEADER"] == "X-Tor-Circuit"

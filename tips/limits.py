@@ -5,6 +5,10 @@ the rate-limit cache (traceobject.ratelimit_cache: Redis in production, shared b
 process copies it for a minute at a time) and is replaced every day. The address itself is never
 stored; yesterday's keys cannot be recomputed once yesterday's secret has expired, and hashing
 candidate addresses without the secret gets nowhere.
+
+An onion request is keyed by its Tor circuit instead (traceobject/onion.py): behind a local tor
+every onion visitor has the same address, and one of them would otherwise spend everyone's
+budget. The circuit goes through the same HMAC and lives no longer than the window's counter.
 """
 
 import hashlib
@@ -17,6 +21,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django_ratelimit.core import is_ratelimited
 
+from traceobject.onion import tor_circuit
 from traceobject.process_cache import Held
 from traceobject.ratelimit_cache import ratelimit_cache
 
@@ -36,8 +41,12 @@ def client_address(request) -> str:
     """The client's address: REMOTE_ADDR, or the X-Forwarded-For hop a trusted proxy added.
 
     With TRUSTED_PROXY_COUNT = N, the N-th address from the right of X-Forwarded-For is the one
-    the outermost trusted proxy saw; everything left of it is what the client claimed.
+    the outermost trusted proxy saw; everything left of it is what the client claimed. An onion
+    request is named by its circuit ("tor-circuit:<id>"), never by an address.
     """
+    circuit = tor_circuit(request)
+    if circuit is not None:
+        return f"tor-circuit:{circuit}"
     address = request.META.get("REMOTE_ADDR", "")
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "traceobject.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "traceobject.middleware.SecurityHeadersMiddleware",
+    # Onion-Location on public pages when ONION_ORIGIN is set (traceobject/onion.py).
+    "traceobject.onion.OnionLocationMiddleware",
     "traceobject.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages are answered here, inside the security headers and before sessions,
@@ -386,6 +388,32 @@ if FORWARDED_ALLOW_IPS and not TRUSTED_PROXY_COUNT:
 REQUEST_ID_HEADER = env_str("REQUEST_ID_HEADER")
 if REQUEST_ID_HEADER and not TRUSTED_PROXY_COUNT:
     raise ImproperlyConfigured("REQUEST_ID_HEADER is set but TRUSTED_PROXY_COUNT is 0")
+
+# The onion service (docs/operations.md, "The onion service"). TOR_CIRCUIT_HEADER names the
+# header in which the proxy passes the Tor circuit of an onion request (X-Tor-Circuit with
+# deploy/haproxy.cfg, which sets it on the onion port and deletes it on every other); rate
+# limits then count each circuit apart instead of every Tor visitor as one (traceobject/onion.py).
+# Only with a proxy: otherwise any client could name a circuit of its choice.
+TOR_CIRCUIT_HEADER = env_str("TOR_CIRCUIT_HEADER").strip()
+if TOR_CIRCUIT_HEADER and not TRUSTED_PROXY_COUNT:
+    raise ImproperlyConfigured("TOR_CIRCUIT_HEADER is set but TRUSTED_PROXY_COUNT is 0")
+if TOR_CIRCUIT_HEADER and not re.fullmatch(r"[A-Za-z0-9-]+", TOR_CIRCUIT_HEADER):
+    raise ImproperlyConfigured(f"TOR_CIRCUIT_HEADER: {TOR_CIRCUIT_HEADER!r} is not a header name")
+TOR_CIRCUIT_META = (
+    "HTTP_" + TOR_CIRCUIT_HEADER.upper().replace("-", "_") if TOR_CIRCUIT_HEADER else ""
+)
+# The onion site's origin (http://<56 characters>.onion): sent as Onion-Location on public
+# pages, so Tor Browser offers it, and trusted as a host and for forms (CSRF).
+ONION_ORIGIN = env_str("ONION_ORIGIN").strip().rstrip("/")
+ONION_HOST = ""
+if ONION_ORIGIN:
+    if not re.fullmatch(r"http://[a-z2-7]{56}\.onion", ONION_ORIGIN):
+        raise ImproperlyConfigured(
+            f"ONION_ORIGIN must be http://<56 letters and digits 2-7>.onion; got {ONION_ORIGIN!r}"
+        )
+    ONION_HOST = ONION_ORIGIN.removeprefix("http://")
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, ONION_HOST]
+    CSRF_TRUSTED_ORIGINS = [*CSRF_TRUSTED_ORIGINS, ONION_ORIGIN]
 
 # `check --deploy` warnings that do not apply here, each with the reason (CI and gunicorn run
 # the check with --fail-level WARNING, so anything not listed here stops a deployment).
