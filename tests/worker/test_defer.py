@@ -1,6 +1,7 @@
 """Deferring work: one waiting job per object, jobs only from committed transactions, the daily
 purge on the schedule, inline after the commit where there is no queue (SQLite)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -75,7 +76,11 @@ def test_tasks_status_counts_the_waiting_jobs_and_fails_with_no_worker(capsys):
     tip_tasks.leads_recompute_later(obj=make_object())
     call_command("tasks_status")
     out = capsys.readouterr().out
-    assert out.startswith("waiting 1 (oldest 0 s), scheduled 0, running 0, failed 0, workers 0")
+    # The oldest job's age is whole seconds since it was deferred: 0 on a quiet machine, more
+    # on a loaded one, so only its form is pinned.
+    assert re.match(
+        r"waiting 1 \(oldest \d+ s\), scheduled 0, running 0, failed 0, workers 0\n", out
+    ), out
     with pytest.raises(CommandError, match="no worker is alive"):
         call_command("tasks_status", max_age=600)
     with pytest.raises(CommandError, match="must be 0 or more"):
